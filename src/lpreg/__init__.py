@@ -1,0 +1,32 @@
+"""lpreg: norm-regularized learning (L1, L2, Elastic Net, Lp, MCP, SCAD, group) with exact
+proximal operators and certified solvers.
+
+A model is a datafit plus a penalty handed to a solver::
+
+    import lpreg
+    penalty = lpreg.Lp(alpha=0.1, p=0.5)
+    datafit = lpreg.Quadratic()
+
+Importing lpreg compiles nothing and imports no matplotlib, torch or dask; numba kernels
+compile on first use (and are cached on disk).
+"""
+
+from lpreg.penalties import (
+    L1,
+    L2,
+    ElasticNet,
+    Penalty,
+    penalty_classes,
+    penalty_examples,
+)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "L1",
+    "L2",
+    "ElasticNet",
+    "Penalty",
+    "penalty_classes",
+    "penalty_examples",
+]

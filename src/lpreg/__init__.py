@@ -11,22 +11,11 @@ Importing lpreg compiles nothing and imports no matplotlib, torch or dask; numba
 compile on first use (and are cached on disk).
 """
 
-from lpreg.penalties import (
-    L1,
-    L2,
-    ElasticNet,
-    Penalty,
-    penalty_classes,
-    penalty_examples,
-)
+from lpreg import penalties as _penalties
+from lpreg.datafits import *  # noqa: F403
+from lpreg.datafits import __all__ as _datafit_names
+from lpreg.penalties import *  # noqa: F403
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "L1",
-    "L2",
-    "ElasticNet",
-    "Penalty",
-    "penalty_classes",
-    "penalty_examples",
-]
+__all__ = [*_penalties.__all__, *_datafit_names]

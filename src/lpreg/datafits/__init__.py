@@ -1,6 +1,16 @@
 """Datafits: the smooth part F of min_w F(w) + G(w), one module per loss."""
 
-from lpreg.datafits.base import Datafit, DatafitKernels
-from lpreg.datafits.quadratic import Quadratic
+import importlib
 
-__all__ = ["Datafit", "DatafitKernels", "Quadratic"]
+from lpreg.datafits.base import Datafit, DatafitKernels
+
+_FAMILIES = ("quadratic", "logistic", "huber")
+
+__all__ = ["Datafit", "DatafitKernels"]
+
+for _family in _FAMILIES:
+    _module = importlib.import_module(f"lpreg.datafits.{_family}")
+    for _name in _module.__all__:
+        globals()[_name] = getattr(_module, _name)
+        __all__.append(_name)
+del _family, _module, _name

@@ -257,9 +257,7 @@ class Penalty:
             return math.inf
         kernels = self.scalar_kernels
         return float(
-            _value_vector(
-                kernels.value, w, self.params, self.coordinate_weights(w.shape[0])
-            )
+            _value_vector(kernels.value, w, self.params, self.coordinate_weights(w.shape[0]))
         )
 
     def prox(self, w, step):
@@ -404,8 +402,9 @@ class Penalty:
                 )
                 + " Use L1(...).alpha_max(...) as the scale of an alpha grid instead."
             )
-        grad = datafit.gradient_at_zero(X, y, sample_weight=sample_weight,
-                                        fit_intercept=fit_intercept)
+        grad = datafit.gradient_at_zero(
+            X, y, sample_weight=sample_weight, fit_intercept=fit_intercept
+        )
         n_features = grad.shape[0]
         weights = self.coordinate_weights(n_features)
         lower, upper = self.coordinate_bounds(n_features)

@@ -102,9 +102,7 @@ class ElasticNet(Penalty):
             owner,
             low=0.0,
             high=1.0,
-            hint=(
-                "To weight L1 by a and squared L2 by b, pass alpha=a+b, l1_ratio=a/(a+b)."
-            ),
+            hint=("To weight L1 by a and squared L2 by b, pass alpha=a+b, l1_ratio=a/(a+b)."),
         )
         object.__setattr__(self, "l1_ratio", ratio)
 

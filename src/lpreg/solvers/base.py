@@ -100,7 +100,9 @@ class Solver:
 def warn_not_converged(result, tol, max_iter, hint="", stacklevel=3):
     """Emit the ConvergenceWarning every solver uses: solver, certificate reached, tol, remedy."""
     if result.certificate == "duality_gap":
-        reached = f"duality gap {result.gap:.1e} > tol {tol:.1e} (relative to the objective at w=0)"
+        reached = (
+            f"duality gap {result.gap:.1e} > tol {tol:.1e} (relative to the objective at w=0)"
+        )
     else:
         reached = f"KKT violation {result.kkt_violation:.1e} > tol {tol:.1e}"
     remedy = hint or "Increase max_iter or standardise X."
@@ -109,5 +111,3 @@ def warn_not_converged(result, tol, max_iter, hint="", stacklevel=3):
         ConvergenceWarning,
         stacklevel=stacklevel,
     )
-
-

@@ -1,0 +1,3 @@
+"""Placeholder: this datafit is being written."""
+
+__all__ = []

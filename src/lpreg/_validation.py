@@ -122,3 +122,52 @@ def check_nonnegative_array(values, name, owner, *, zero_meaning=""):
             f"{_fmt(float(array[first]))}."
         )
     return array
+
+
+def check_design(X, y, owner):
+    """Validate ``(X, y)`` for a solver and return ``X`` ready for numba loops.
+
+    Dense X becomes a Fortran-ordered float32/float64 array (other numeric dtypes become
+    float64); scipy.sparse X becomes CSC with sorted indices, never densified.  ``y`` is
+    returned as a 1-D float array (the datafit encodes it further).
+    """
+    import scipy.sparse as sp
+
+    if sp.issparse(X):
+        if X.dtype.kind not in "fiub":
+            raise TypeError(f"{owner}: X must be numeric, got sparse dtype {X.dtype}.")
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        X = sp.csc_matrix(X, dtype=dtype)
+        X.sort_indices()
+        data = X.data
+    else:
+        array = np.asarray(X)
+        if array.dtype.kind not in "fiub":
+            raise TypeError(
+                f"{owner}: X must be a numeric array, got dtype {array.dtype}. Encode "
+                "categorical columns numerically (e.g. one-hot) first."
+            )
+        dtype = array.dtype if array.dtype in (np.float32, np.float64) else np.float64
+        X = np.asfortranarray(array, dtype=dtype)
+        data = X
+    if X.ndim != 2:
+        raise ValueError(f"{owner}: X must be 2-D (n_samples, n_features), got shape {X.shape}.")
+    n_samples, n_features = X.shape
+    if n_samples == 0 or n_features == 0:
+        raise ValueError(
+            f"{owner}: X is empty, shape {X.shape}; need at least 1 sample and 1 feature."
+        )
+    if not np.all(np.isfinite(data)):
+        raise ValueError(
+            f"{owner}: X contains NaN or infinite values; remove or impute them before fitting."
+        )
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"{owner}: y must be 1-D of length n_samples, got shape {y.shape}.")
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"{owner}: X has {n_samples} rows but y has {y.shape[0]} entries; they must match."
+        )
+    return X, y

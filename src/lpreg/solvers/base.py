@@ -1,18 +1,39 @@
-"""What every solver shares: the result object, declared requirements, warnings.
+"""What every solver shares: the problem bundle, the result, requirements, the stopping rule.
 
 A solver states what it needs from the datafit and the penalty as data (``requires``); one
 check runs before anything is compiled and says what is missing and which solver would work.
+``Solver.solve`` validates the input, builds a :class:`Problem`, calls the algorithm's
+``_solve`` and turns its ``(coef, intercept, n_iter, history)`` into a :class:`SolveResult`
+whose certificate is recomputed from the coefficients, warning if it misses ``tol``.
+
+Tolerances are relative: the duality gap is divided by the objective at ``w = 0`` (intercept
+optimal if fitted; celer's scaling) and the KKT violation by ``max(||grad F(0)||_inf, 1e-12)``.
 """
 
 from __future__ import annotations
 
+import math
+import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-__all__ = ["Requirements", "SolveResult", "Solver", "warn_not_converged"]
+from lpreg._validation import check_design, check_real_scalar
+from lpreg.certificates import duality_gap
+from lpreg.datafits.base import normalized_sample_weight
+
+__all__ = [
+    "Problem",
+    "Requirements",
+    "SolveResult",
+    "Solver",
+    "register_solver",
+    "solver_classes",
+    "warn_not_converged",
+]
 
 
 @dataclass
@@ -28,12 +49,11 @@ class SolveResult:
     n_iter : int
         Outer iterations (epochs) used.
     certificate : str
-        ``"duality_gap"`` (convex problems) or ``"kkt_violation"`` (non-convex).
+        ``"duality_gap"`` (convex problems with a conjugate) or ``"kkt_violation"``.
     gap : float or None
-        Duality gap at ``coef``, relative to the objective at ``w = 0``, when
-        ``certificate == "duality_gap"``.
+        Duality gap at ``coef`` relative to the objective at ``w = 0`` (None without a gap).
     kkt_violation : float
-        Largest subdifferential distance at ``coef`` (absolute), always reported.
+        Largest subdifferential distance at ``coef``, relative to ``||grad F(0)||_inf``.
     converged : bool
         Whether the certificate reached ``tol``.
     objective : float
@@ -55,23 +75,109 @@ class SolveResult:
     solver: str
     history: dict | None = None
 
+    @property
+    def value(self):
+        """The certificate the solver stopped on (relative)."""
+        return self.gap if self.certificate == "duality_gap" else self.kkt_violation
+
 
 @dataclass(frozen=True)
 class Requirements:
-    """Attributes a solver needs on the datafit and on the penalty."""
+    """Attributes a solver needs on the datafit and on the penalty, and problem classes."""
 
     datafit: tuple = ()
     penalty: tuple = ()
     convex: bool = False
     separable: bool = False
+    datafits: tuple = ()  # allowed datafit class names, empty: any
+
+
+@dataclass
+class Problem:
+    """A validated problem ``min_{w,b} F(w, b) + G(w)`` as solvers see it.
+
+    ``X`` is Fortran-ordered dense or CSC; ``y`` is encoded by the datafit (float64);
+    ``sample_weight`` is normalised to sum 1 (``c`` in the datafit docs); ``scale_gap`` and
+    ``scale_kkt`` turn absolute certificates into relative ones.
+    """
+
+    X: object
+    y: np.ndarray
+    datafit: object
+    penalty: object
+    sample_weight: np.ndarray
+    fit_intercept: bool
+    tol: float
+    max_iter: int
+    n_samples: int
+    n_features: int
+    is_sparse: bool
+    dtype: np.dtype
+    scale_gap: float
+    scale_kkt: float
+    certificate: str
+    raw_sample_weight: np.ndarray | None = None
+    verbose: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def certificate_at(self, w, intercept):
+        """Relative certificate at ``(w, intercept)``: the duality gap or the KKT violation."""
+        if self.certificate == "duality_gap":
+            gap, _, _ = duality_gap(
+                self.X, self.y, w, intercept, self.datafit, self.penalty, self.raw_sample_weight
+            )
+            gap = gap / self.scale_gap
+            if self.fit_intercept or np.any(self.penalty.coordinate_weights(self.n_features) == 0):
+                gap = max(gap, self.kkt_at(w, intercept, unpenalized_only=True))
+            return gap
+        return self.kkt_at(w, intercept)
+
+    def kkt_at(self, w, intercept, unpenalized_only=False):
+        """Relative KKT violation (all coordinates, or only unpenalized ones and intercept)."""
+        Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
+        g = self.datafit.raw_gradient(self.y, Xw, self.raw_sample_weight)
+        grad = np.asarray(self.X.T @ g, dtype=np.float64).ravel()
+        distances = self.penalty.subdiff_distance(np.asarray(w, dtype=np.float64), grad)
+        if unpenalized_only:
+            distances = distances[self.penalty.coordinate_weights(self.n_features) == 0]
+        violation = float(np.max(distances, initial=0.0))
+        if self.fit_intercept:
+            violation = max(violation, abs(float(g.sum())))
+        return violation / self.scale_kkt
+
+    def objective(self, w, intercept):
+        Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
+        return self.datafit.value(self.y, Xw, self.raw_sample_weight) + self.penalty.value(w)
+
+
+_SOLVERS: dict[str, type] = {}
+
+
+def register_solver(cls):
+    """Class decorator adding a solver to the registry under ``cls.name``."""
+    _SOLVERS[cls.name] = cls
+    return cls
+
+
+def solver_classes():
+    """Registered solver classes by name."""
+    import lpreg.solvers  # noqa: F401  (registers every module)
+
+    return dict(_SOLVERS)
 
 
 class Solver:
-    """Base class: subclasses set ``name`` and ``requires`` and implement ``_solve``."""
+    """Base class: subclasses set ``name``, ``requires`` and implement ``_solve(problem, w0,
+    intercept0, history)`` returning ``(coef, intercept, n_iter, history)``.
+
+    ``_solve`` stops on ``problem.certificate_at`` (or an equivalent computation of the same
+    certificate inside its numba loop) reaching ``problem.tol``.
+    """
 
     name = "solver"
     requires = Requirements()
     alternatives = ""
+    default_max_iter = 1000
 
     def check(self, datafit, penalty):
         """Raise ``ValueError`` before any work if the pair is not supported."""
@@ -86,15 +192,148 @@ class Solver:
         if missing:
             problems.append("it needs " + ", ".join(missing))
         if self.requires.separable and not penalty.is_separable:
-            problems.append("it needs a separable penalty")
+            problems.append("it needs a separable penalty (penalty.scalar_kernels)")
         if self.requires.convex and not penalty.is_convex:
             problems.append("it needs a convex penalty")
+        if self.requires.datafits and type(datafit).__name__ not in self.requires.datafits:
+            problems.append("it handles only " + "/".join(self.requires.datafits))
         if problems:
             hint = f" {self.alternatives}" if self.alternatives else ""
             raise ValueError(
                 f"{type(self).__name__} cannot solve {type(datafit).__name__} + "
                 f"{type(penalty).__name__}: {'; '.join(problems)}.{hint}"
             )
+
+    def solve(
+        self,
+        X,
+        y,
+        datafit,
+        penalty,
+        *,
+        w0=None,
+        intercept0=0.0,
+        sample_weight=None,
+        fit_intercept=False,
+        tol=1e-6,
+        max_iter=None,
+        history=False,
+        verbose=False,
+        **options,
+    ):
+        """Solve ``min_{w, b} F(w, b) + G(w)``; see :func:`lpreg.solve`."""
+        owner = type(self).__name__
+        self.check(datafit, penalty)
+        problem = build_problem(
+            X,
+            y,
+            datafit,
+            penalty,
+            sample_weight=sample_weight,
+            fit_intercept=fit_intercept,
+            tol=tol,
+            max_iter=self.default_max_iter if max_iter is None else max_iter,
+            owner=owner,
+            verbose=verbose,
+        )
+        problem.extra.update(options)
+        w_start = np.zeros(problem.n_features, dtype=problem.dtype)
+        if w0 is not None:
+            w_start = np.array(w0, dtype=problem.dtype)
+            if w_start.shape != (problem.n_features,):
+                raise ValueError(
+                    f"{owner}: w0 must have shape ({problem.n_features},), got {w_start.shape}."
+                )
+        start = time.perf_counter()
+        coef, intercept, n_iter, trace = self._solve(problem, w_start, float(intercept0), history)
+        return finalize(problem, coef, intercept, n_iter, trace, self.name, start)
+
+    def _solve(self, problem, w0, intercept0, history):
+        raise NotImplementedError
+
+
+def build_problem(
+    X,
+    y,
+    datafit,
+    penalty,
+    *,
+    sample_weight=None,
+    fit_intercept=False,
+    tol=1e-6,
+    max_iter=1000,
+    owner="solve",
+    verbose=False,
+):
+    """Validate the input and bundle it as a :class:`Problem`."""
+    X, y = check_design(X, y, owner)
+    y = datafit.prepare_target(y)
+    n_samples, n_features = X.shape
+    penalty._check_length(n_features)
+    c = normalized_sample_weight(sample_weight, n_samples, owner)
+    raw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    tol = check_real_scalar(tol, "tol", owner, low=0.0, hint="tol is a relative certificate.")
+    max_iter = int(check_real_scalar(max_iter, "max_iter", owner, low=1))
+    intercept = datafit.intercept_at_zero(y, raw) if fit_intercept else 0.0
+    Xw0 = np.full(n_samples, intercept)
+    objective_zero = datafit.value(y, Xw0, raw) + penalty.value(np.zeros(n_features))
+    grad_zero = np.asarray(X.T @ datafit.raw_gradient(y, Xw0, raw), dtype=np.float64).ravel()
+    certificate = (
+        "duality_gap"
+        if penalty.is_convex and getattr(penalty, "has_conjugate", False)
+        else "kkt_violation"
+    )
+    return Problem(
+        X=X,
+        y=y,
+        datafit=datafit,
+        penalty=penalty,
+        sample_weight=c,
+        fit_intercept=bool(fit_intercept),
+        tol=tol,
+        max_iter=max_iter,
+        n_samples=n_samples,
+        n_features=n_features,
+        is_sparse=sp.issparse(X),
+        dtype=X.dtype,
+        scale_gap=max(objective_zero, 1e-300),
+        scale_kkt=max(float(np.max(np.abs(grad_zero))), 1e-12),
+        certificate=certificate,
+        raw_sample_weight=raw,
+        verbose=verbose,
+    )
+
+
+def finalize(problem, coef, intercept, n_iter, trace, name, start=None):
+    """Recompute the certificate from ``coef``, build the result and warn if not converged."""
+    coef = np.asarray(coef)
+    if not (np.all(np.isfinite(coef)) and math.isfinite(intercept)):
+        raise FloatingPointError(
+            f"{name} produced non-finite coefficients after {n_iter} iterations; the problem is "
+            "badly scaled (standardise X) or the step size is too large."
+        )
+    kkt = problem.kkt_at(coef, intercept)
+    gap = None
+    if problem.certificate == "duality_gap":
+        gap = problem.certificate_at(coef, intercept)
+        converged = gap <= problem.tol
+    else:
+        converged = kkt <= problem.tol
+    result = SolveResult(
+        coef=coef.astype(problem.dtype, copy=False),
+        intercept=float(intercept),
+        n_iter=int(n_iter),
+        certificate=problem.certificate,
+        gap=gap,
+        kkt_violation=kkt,
+        converged=bool(converged),
+        objective=problem.objective(coef, intercept),
+        solver=name,
+        history=trace,
+    )
+    if not converged:
+        warn_not_converged(result, problem.tol, problem.max_iter, stacklevel=4)
+    return result
 
 
 def warn_not_converged(result, tol, max_iter, hint="", stacklevel=3):
@@ -104,8 +343,11 @@ def warn_not_converged(result, tol, max_iter, hint="", stacklevel=3):
             f"duality gap {result.gap:.1e} > tol {tol:.1e} (relative to the objective at w=0)"
         )
     else:
-        reached = f"KKT violation {result.kkt_violation:.1e} > tol {tol:.1e}"
-    remedy = hint or "Increase max_iter or standardise X."
+        reached = (
+            f"KKT violation {result.kkt_violation:.1e} > tol {tol:.1e} "
+            "(relative to the gradient at w=0)"
+        )
+    remedy = hint or "Increase max_iter or standardise X; a tiny alpha is nearly unregularised."
     warnings.warn(
         f"{result.solver} stopped at max_iter={max_iter} with {reached}. {remedy}",
         ConvergenceWarning,

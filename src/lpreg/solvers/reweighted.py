@@ -1,0 +1,3 @@
+"""Placeholder: this solver is being written."""
+
+__all__ = []

@@ -56,16 +56,9 @@ def _demo(args):
             f"{label:<26}{np.count_nonzero(result.coef):>10d}{r2:>10.4f}"
             f"{result.objective:>12.3f}{certificate:>28}{result.solver:>20}{elapsed:>10.3f}"
         )
-    print(
-        "\nL1 keeps these features:",
-        ", ".join(
-            name
-            for name, coef in zip(
-                names, solve(X, y, datafit, lpreg.L1(alpha), fit_intercept=True, tol=1e-8).coef
-            )
-            if coef != 0
-        ),
-    )
+    lasso = solve(X, y, datafit, lpreg.L1(alpha), fit_intercept=True, tol=1e-8)
+    kept = [name for name, coef in zip(names, lasso.coef, strict=True) if coef != 0]
+    print("\nL1 keeps these features:", ", ".join(kept))
     print("(times include numba compilation on the first run of each solver loop)")
     return 0
 

@@ -109,8 +109,11 @@ def test_logistic_loss_is_accurate_at_large_margins():
     for loss, derivative in [
         (datafit._loss(y, z), datafit._derivative(y, z)),
         (
-            [datafit.scalar_kernels.loss(a, b, datafit.params) for a, b in zip(y, z)],
-            [datafit.scalar_kernels.derivative(a, b, datafit.params) for a, b in zip(y, z)],
+            [datafit.scalar_kernels.loss(a, b, datafit.params) for a, b in zip(y, z, strict=True)],
+            [
+                datafit.scalar_kernels.derivative(a, b, datafit.params)
+                for a, b in zip(y, z, strict=True)
+            ],
         ),
     ]:
         np.testing.assert_allclose(loss, expected_loss, rtol=1e-12)
@@ -193,9 +196,7 @@ def test_sparse_input_gives_the_dense_result_without_densifying(datafit):
         )
         for fit_intercept in [False, True]:
             np.testing.assert_allclose(
-                datafit.gradient_at_zero(
-                    X, y, sample_weight=weights, fit_intercept=fit_intercept
-                ),
+                datafit.gradient_at_zero(X, y, sample_weight=weights, fit_intercept=fit_intercept),
                 datafit.gradient_at_zero(
                     dense, y, sample_weight=weights, fit_intercept=fit_intercept
                 ),
@@ -266,7 +267,7 @@ def test_intercept_at_zero_is_the_1d_minimiser(datafit, weighted):
     assert abs(datafit.raw_gradient(y, np.full(35, intercept), sample_weight).sum()) <= 1e-14
 
 
-def test_huber_intercept_is_the_median_zone_solution_for_tiny_delta():
+def test_huber_intercept_tends_to_the_weighted_median_as_delta_vanishes():
     # as delta -> 0 the Huber location tends to the (weighted) median
     y = np.array([-3.0, 0.0, 0.2, 0.5, 10.0, 12.0, 40.0])
     intercept = Huber(delta=1e-6).intercept_at_zero(y)
@@ -324,10 +325,9 @@ def test_conjugate_is_the_numerical_supremum(datafit):
     rng = np.random.default_rng(10)
     y = make_target(datafit, rng, n_samples=12)
     u = conjugate_domain(datafit, y, rng, 12)
-    for y_i, u_i in zip(y, u):
+    for y_i, u_i in zip(y, u, strict=True):
         result = minimize_scalar(
-            lambda z, y_i=y_i, u_i=u_i: datafit._loss(np.array([y_i]), np.array([z]))[0]
-            - u_i * z,
+            lambda z, y_i=y_i, u_i=u_i: datafit._loss(np.array([y_i]), np.array([z]))[0] - u_i * z,
             bounds=(-60.0, 60.0),
             method="bounded",
             options={"xatol": 1e-10},

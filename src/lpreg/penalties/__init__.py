@@ -14,7 +14,18 @@ from lpreg.penalties.base import (
     register_penalty,
 )
 
-_FAMILIES = ("l1", "l2", "elastic_net", "lp", "weighted_l1", "mcp", "scad", "group", "bounded")
+_FAMILIES = (
+    "l1",
+    "l2",
+    "elastic_net",
+    "lp",
+    "weighted_l1",
+    "mcp",
+    "scad",
+    "group",
+    "bounded",
+    "factor",
+)
 
 __all__ = ["Penalty", "ScalarKernels", "penalty_classes", "penalty_examples", "register_penalty"]
 

@@ -20,7 +20,11 @@ are applied by the generic helpers below, so one kernel serves every weighting: 
 :math:`c\,g` with step ``t`` is the prox of ``g`` with step ``c t``.
 
 Solvers call :func:`prox_coordinate` and :func:`subdiff_distance_coordinate` in their inner
-loops, passing the kernels as arguments; numba specialises the loop per kernel.
+loops, passing the kernels as arguments; numba specialises the loop per kernel.  Functions that
+take kernels as arguments are compiled once per process and deliberately *not* cached on disk:
+numba's cache index keys them by dispatcher objects that do not survive the process, and a
+stale index then fails to save ("underlying object has vanished").  The scalar kernels
+themselves are cached.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ class ScalarKernels:
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit
 def prox_coordinate(prox, value, x, step, params, weight, lower, upper, is_convex):
     r"""Return :math:`\operatorname{argmin}_{l \le z \le u} \tfrac12 (z-x)^2 + t\,c\,g(z)`.
 
@@ -84,7 +88,7 @@ def prox_coordinate(prox, value, x, step, params, weight, lower, upper, is_conve
     return clipped
 
 
-@njit(cache=True)
+@njit
 def subdiff_distance_coordinate(subdiff_interval, x, grad, params, weight, lower, upper):
     r"""Distance of ``-grad`` to :math:`c\,\partial g(x) + N_{[l,u]}(x)`.
 
@@ -110,7 +114,7 @@ def subdiff_distance_coordinate(subdiff_interval, x, grad, params, weight, lower
     return 0.0
 
 
-@njit(cache=True)
+@njit
 def _prox_vector(prox, value, w, step, params, weights, lower, upper, is_convex, out):
     for j in range(w.shape[0]):
         out[j] = prox_coordinate(
@@ -119,7 +123,7 @@ def _prox_vector(prox, value, w, step, params, weights, lower, upper, is_convex,
     return out
 
 
-@njit(cache=True)
+@njit
 def _value_vector(value, w, params, weights):
     total = 0.0
     for j in range(w.shape[0]):
@@ -128,7 +132,7 @@ def _value_vector(value, w, params, weights):
     return total
 
 
-@njit(cache=True)
+@njit
 def _subdiff_distance_vector(subdiff_interval, w, grad, params, weights, lower, upper, out):
     for j in range(w.shape[0]):
         out[j] = subdiff_distance_coordinate(
@@ -245,6 +249,15 @@ class Penalty:
 
     def _check_length(self, n_features):
         """Hook for penalties whose parameters depend on the number of features."""
+
+    @property
+    def n_features_required(self):
+        """Number of coefficients the parameters fix (None: any length).
+
+        Penalties holding per-feature data (``WeightedL1`` weights, array bounds, groups)
+        return its length, so that registry tests and solvers can build ``w`` to match.
+        """
+        return None
 
     # ---- vectorised API -----------------------------------------------------------------
     def value(self, w):
@@ -377,6 +390,12 @@ class Penalty:
         ratio = np.max(np.abs(v_eff[active]) / (weights[active] * radius))
         return 1.0 if ratio <= 1.0 else float(1.0 / ratio)
 
+    def with_alpha(self, alpha):
+        """A copy with strength ``alpha`` (wrappers rescale the penalty they wrap)."""
+        if "alpha" not in {f.name for f in dataclasses.fields(self)}:
+            raise ValueError(f"{type(self).__name__} has no alpha parameter.")
+        return dataclasses.replace(self, alpha=alpha)
+
     # ---- alpha_max ----------------------------------------------------------------------
     def alpha_max(self, X, y, datafit, *, sample_weight=None, fit_intercept=False):
         r"""Smallest ``alpha`` for which ``w = 0`` solves :math:`\min_w F(w) + G(w)`.
@@ -388,9 +407,7 @@ class Penalty:
         infinite one (``p < 1``) have no alpha_max and raise ``ValueError``.
         """
         owner = type(self).__name__
-        if "alpha" not in {f.name for f in dataclasses.fields(self)}:
-            raise ValueError(f"{owner} has no alpha parameter, so no alpha_max.")
-        unit = dataclasses.replace(self, alpha=1.0)
+        unit = self.with_alpha(1.0)
         low, high = unit.scalar_kernels.subdiff_interval(0.0, unit.params)
         if (low == 0.0 and high == 0.0) or math.isinf(low) or math.isinf(high):
             raise ValueError(

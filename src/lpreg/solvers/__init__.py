@@ -47,15 +47,15 @@ def choose_solver(X, datafit, penalty):
     """The solver ``solver="auto"`` picks, by datafit, penalty and shape.
 
     * squared L2 with the quadratic datafit (no bounds): the closed-form ``ridge`` solver;
-    * the logistic datafit with a separable penalty and more features than samples or sparse
-      X: ``prox_newton`` (working sets + inner coordinate descent);
+    * the logistic datafit with a separable convex penalty: ``prox_newton`` (working sets +
+      inner coordinate descent on the quadratic model; robust when the data are nearly
+      separable and the curvature varies a lot);
     * any other separable or group penalty: ``coordinate_descent``;
     * anything else with a prox: ``proximal_gradient``.
 
     A choice whose solver is not registered falls through to the next rule.
     """
     import numpy as np
-    import scipy.sparse as sp
 
     available = solver_classes()
     n_samples, n_features = X.shape
@@ -66,11 +66,7 @@ def choose_solver(X, datafit, penalty):
     unbounded = lower is not None and np.all(np.isinf(lower)) and np.all(np.isinf(upper))
     if type(datafit).__name__ == "Quadratic" and type(penalty).__name__ == "L2" and unbounded:
         candidates.append("ridge")
-    if (
-        type(datafit).__name__ == "Logistic"
-        and penalty.is_separable
-        and (n_features > n_samples or sp.issparse(X))
-    ):
+    if type(datafit).__name__ == "Logistic" and penalty.is_separable and penalty.is_convex:
         candidates.append("prox_newton")
     candidates += ["coordinate_descent", "proximal_gradient"]
     for name in candidates:

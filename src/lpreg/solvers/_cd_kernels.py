@@ -1,0 +1,293 @@
+r"""Numba loops of :class:`~lpreg.solvers.coordinate_descent.CoordinateDescent`.
+
+Three storage formats share the same coordinate update (see the solver's docstring):
+
+* ``_dense_epochs``: Fortran-ordered dense ``X`` (float32 or float64), ``Xw`` maintained;
+* ``_sparse_epochs``: CSC ``X`` given as ``(data, indices, indptr)``, never densified;
+* ``_gram_epochs``: the quadratic datafit through the (weighted, centred if an intercept is fitted)
+  Gram matrix :math:`Q = X_c^\top C X_c` and :math:`X_c^\top C y_c`, ``Qw`` maintained.
+
+Each runs ``n_epochs`` passes over the working set ``ws`` (the intercept, if fitted, is updated
+after each pass), writes ``w[ws]`` and the intercept after every pass into ``iterates`` (for
+Anderson extrapolation) and, if ``compute_kkt``, returns the largest subdifferential distance
+over ``ws`` (and the intercept's gradient) at the final iterate, else 0.  The penalty and
+datafit kernels are passed as arguments, so numba compiles one loop per kernel pair.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from lpreg.penalties.base import prox_coordinate, subdiff_distance_coordinate
+
+
+@njit
+def _dense_epochs(
+    X,
+    y,
+    c,
+    Xw,
+    w,
+    state,
+    ws,
+    lipschitz,
+    n_epochs,
+    fit_intercept,
+    curvature,
+    derivative,
+    datafit_params,
+    prox,
+    value,
+    subdiff_interval,
+    params,
+    weights,
+    lower,
+    upper,
+    is_convex,
+    iterates,
+    compute_kkt,
+):
+    n_samples = X.shape[0]
+    intercept = state[0]
+    for epoch in range(n_epochs):
+        for position in range(ws.shape[0]):
+            j = ws[position]
+            if lipschitz[j] == 0.0:
+                continue
+            grad = 0.0
+            for i in range(n_samples):
+                grad += X[i, j] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            old = w[j]
+            step = 1.0 / lipschitz[j]
+            new = prox_coordinate(
+                prox,
+                value,
+                old - grad * step,
+                step,
+                params,
+                weights[j],
+                lower[j],
+                upper[j],
+                is_convex,
+            )
+            if new != old:
+                delta = new - old
+                w[j] = new
+                for i in range(n_samples):
+                    Xw[i] += delta * X[i, j]
+        if fit_intercept:
+            total = 0.0
+            for i in range(n_samples):
+                total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            intercept -= total / curvature
+        for position in range(ws.shape[0]):
+            iterates[epoch, position] = w[ws[position]]
+        iterates[epoch, ws.shape[0]] = intercept
+    state[0] = intercept
+    if not compute_kkt:
+        return 0.0
+    violation = 0.0
+    for position in range(ws.shape[0]):
+        j = ws[position]
+        grad = 0.0
+        for i in range(n_samples):
+            grad += X[i, j] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+        distance = subdiff_distance_coordinate(
+            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+        )
+        violation = max(violation, distance)
+    if fit_intercept:
+        total = 0.0
+        for i in range(n_samples):
+            total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+        violation = max(violation, abs(total))
+    return violation
+
+
+@njit
+def _sparse_epochs(
+    data,
+    indices,
+    indptr,
+    y,
+    c,
+    Xw,
+    w,
+    state,
+    ws,
+    lipschitz,
+    n_epochs,
+    fit_intercept,
+    curvature,
+    derivative,
+    datafit_params,
+    prox,
+    value,
+    subdiff_interval,
+    params,
+    weights,
+    lower,
+    upper,
+    is_convex,
+    iterates,
+    compute_kkt,
+):
+    n_samples = Xw.shape[0]
+    intercept = state[0]
+    for epoch in range(n_epochs):
+        for position in range(ws.shape[0]):
+            j = ws[position]
+            if lipschitz[j] == 0.0:
+                continue
+            grad = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                grad += data[k] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            old = w[j]
+            step = 1.0 / lipschitz[j]
+            new = prox_coordinate(
+                prox,
+                value,
+                old - grad * step,
+                step,
+                params,
+                weights[j],
+                lower[j],
+                upper[j],
+                is_convex,
+            )
+            if new != old:
+                delta = new - old
+                w[j] = new
+                for k in range(indptr[j], indptr[j + 1]):
+                    Xw[indices[k]] += delta * data[k]
+        if fit_intercept:
+            total = 0.0
+            for i in range(n_samples):
+                total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            intercept -= total / curvature
+        for position in range(ws.shape[0]):
+            iterates[epoch, position] = w[ws[position]]
+        iterates[epoch, ws.shape[0]] = intercept
+    state[0] = intercept
+    if not compute_kkt:
+        return 0.0
+    violation = 0.0
+    for position in range(ws.shape[0]):
+        j = ws[position]
+        grad = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            grad += data[k] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+        distance = subdiff_distance_coordinate(
+            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+        )
+        violation = max(violation, distance)
+    if fit_intercept:
+        total = 0.0
+        for i in range(n_samples):
+            total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+        violation = max(violation, abs(total))
+    return violation
+
+
+@njit
+def _gram_epochs(
+    gram,
+    xty,
+    Qw,
+    w,
+    ws,
+    n_epochs,
+    prox,
+    value,
+    subdiff_interval,
+    params,
+    weights,
+    lower,
+    upper,
+    is_convex,
+    iterates,
+    compute_kkt,
+):
+    # gradient of 0.5 w'Qw - xty'w is Qw - xty; the coordinate Lipschitz constant is Q_jj
+    n_features = gram.shape[0]
+    for epoch in range(n_epochs):
+        for position in range(ws.shape[0]):
+            j = ws[position]
+            curvature = gram[j, j]
+            if curvature <= 0.0:
+                continue
+            step = 1.0 / curvature
+            old = w[j]
+            new = prox_coordinate(
+                prox,
+                value,
+                old - (Qw[j] - xty[j]) * step,
+                step,
+                params,
+                weights[j],
+                lower[j],
+                upper[j],
+                is_convex,
+            )
+            if new != old:
+                delta = new - old
+                w[j] = new
+                for k in range(n_features):
+                    Qw[k] += delta * gram[k, j]
+        for position in range(ws.shape[0]):
+            iterates[epoch, position] = w[ws[position]]
+    if not compute_kkt:
+        return 0.0
+    violation = 0.0
+    for position in range(ws.shape[0]):
+        j = ws[position]
+        distance = subdiff_distance_coordinate(
+            subdiff_interval, w[j], Qw[j] - xty[j], params, weights[j], lower[j], upper[j]
+        )
+        violation = max(violation, distance)
+    return violation
+
+
+@njit(cache=True)
+def _add_dense_columns(X, ws, delta, out):
+    """``out += X[:, ws] @ delta`` for Fortran dense ``X``."""
+    for position in range(ws.shape[0]):
+        step = delta[position]
+        if step != 0.0:
+            j = ws[position]
+            for i in range(X.shape[0]):
+                out[i] += step * X[i, j]
+
+
+@njit(cache=True)
+def _add_sparse_columns(data, indices, indptr, ws, delta, out):
+    """``out += X[:, ws] @ delta`` for CSC ``X``."""
+    for position in range(ws.shape[0]):
+        step = delta[position]
+        if step != 0.0:
+            j = ws[position]
+            for k in range(indptr[j], indptr[j + 1]):
+                out[indices[k]] += step * data[k]
+
+
+def anderson_extrapolate(iterates):
+    r"""Return the Anderson extrapolation of the rows of ``iterates`` (K+1 successive points).
+
+    With :math:`U = [x_1 - x_0, \dots, x_K - x_{K-1}]`, solve :math:`(U U^\top) z = \mathbf 1`
+    and return :math:`\sum_k \frac{z_k}{\sum z} x_k` (Anderson 1965; Bertrand & Massias 2021),
+    or None when the system is singular.
+    """
+    differences = np.diff(iterates, axis=0)
+    system = differences @ differences.T
+    try:
+        z = np.linalg.solve(system, np.ones(system.shape[0]))
+    except np.linalg.LinAlgError:
+        return None
+    total = z.sum()
+    if not np.isfinite(total) or total == 0.0:
+        return None
+    coefficients = z / total
+    return coefficients @ iterates[1:]

@@ -1,0 +1,405 @@
+"""CoordinateDescent against scikit-learn, cvxpy, brute force and skglm, on real data.
+
+References are independent: scikit-learn's ``Lasso``/``ElasticNet``, cvxpy (CLARABEL) with the
+objective written from the formulas, an exhaustive search over sign patterns with scipy for
+the non-convex penalties, and skglm's MCP solver.  Objectives are recomputed in numpy here.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import cvxpy as cp
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from conftest import (
+    classification_data,
+    load_dataset,
+    recomputed_certificate,
+    regression_data,
+    standardize,
+    synthetic_data,
+)
+from scipy.optimize import minimize
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn.linear_model import Lasso as SkLasso
+
+from lpreg import L1, MCP, SCAD, ElasticNet, GroupLasso, Logistic, Lp, Quadratic
+from lpreg.datafits import Datafit
+from lpreg.solvers import solve
+
+CD = "coordinate_descent"
+CLARABEL_TIGHT = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "max_iter": 400}
+
+
+# ---- objectives written from the formulas ---------------------------------------------------
+def weights_of(sample_weight, n_samples):
+    if sample_weight is None:
+        return np.full(n_samples, 1.0 / n_samples)
+    return sample_weight / sample_weight.sum()
+
+
+def least_squares(X, y, w, b=0.0, sample_weight=None):
+    c = weights_of(sample_weight, X.shape[0])
+    return 0.5 * float(c @ (y - X @ w - b) ** 2)
+
+
+def log_loss(X, y, w, b=0.0):
+    return float(np.mean(np.logaddexp(0.0, -y * (X @ w + b))))
+
+
+def elastic_net_value(w, alpha, l1_ratio):
+    return alpha * (l1_ratio * np.abs(w).sum() + 0.5 * (1 - l1_ratio) * w @ w)
+
+
+def mcp_value(w, alpha, gamma):
+    a = np.abs(w)
+    inner = alpha * a - a * a / (2 * gamma)
+    return float(np.sum(np.where(a <= gamma * alpha, inner, 0.5 * gamma * alpha**2)))
+
+
+def lp_value(w, alpha, p):
+    return float(alpha * np.sum(np.abs(w) ** p))
+
+
+# ---- alpha_max ------------------------------------------------------------------------------
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize(
+    "make_penalty",
+    [L1, lambda alpha: ElasticNet(alpha, l1_ratio=0.5), lambda alpha: MCP(alpha, gamma=3.0)],
+    ids=["L1", "ElasticNet", "MCP"],
+)
+@pytest.mark.parametrize("datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"])
+def test_alpha_max_gives_zeros_and_just_below_does_not(datafit, make_penalty, fit_intercept):
+    if isinstance(datafit, Logistic):
+        X, y = classification_data("colon_alon", n_features=60)
+        y = y if fit_intercept else y  # labels stay +-1
+    else:
+        X, y = regression_data("hitters")
+        y = y + 3.0  # a non-centred target makes the intercept matter
+    alpha_max = make_penalty(1.0).alpha_max(X, y, datafit, fit_intercept=fit_intercept)
+    at_max = solve(X, y, datafit, make_penalty(alpha_max), solver=CD, fit_intercept=fit_intercept)
+    assert np.all(at_max.coef == 0.0)
+    below = solve(
+        X, y, datafit, make_penalty(0.99 * alpha_max), solver=CD, fit_intercept=fit_intercept
+    )
+    assert np.count_nonzero(below.coef) >= 1
+
+
+# ---- scikit-learn ---------------------------------------------------------------------------
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("dataset", ["hitters", "credit"])
+def test_matches_sklearn_lasso_and_elastic_net(dataset, l1_ratio, fit_intercept, weighted):
+    data = load_dataset(dataset)
+    X = standardize(data["X"])
+    y = data["y"] / data["y"].std() + 1.0
+    rng = np.random.default_rng(3)
+    sample_weight = rng.uniform(0.2, 3.0, X.shape[0]) if weighted else None
+    alpha = 0.02
+    reference = SkLasso(alpha=alpha) if l1_ratio == 1.0 else SkElasticNet(alpha, l1_ratio=0.5)
+    reference.set_params(fit_intercept=fit_intercept, tol=1e-12, max_iter=1_000_000)
+    reference.fit(X, y, sample_weight=sample_weight)
+    penalty = L1(alpha) if l1_ratio == 1.0 else ElasticNet(alpha, l1_ratio=0.5)
+    result = solve(
+        X,
+        y,
+        Quadratic(),
+        penalty,
+        solver=CD,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        tol=1e-10,
+    )
+
+    def objective(w, b):
+        return least_squares(X, y, w, b, sample_weight) + elastic_net_value(w, alpha, l1_ratio)
+
+    ours = objective(result.coef, result.intercept)
+    theirs = objective(reference.coef_, reference.intercept_ if fit_intercept else 0.0)
+    assert abs(ours - theirs) <= 1e-6 * theirs
+    np.testing.assert_allclose(result.coef, reference.coef_, atol=1e-4)
+
+
+# ---- cvxpy ----------------------------------------------------------------------------------
+def _cvxpy_objective(X, y, kind, alpha):
+    w = cp.Variable(X.shape[1])
+    if kind == "logistic":
+        loss = cp.sum(cp.logistic(-cp.multiply(y, X @ w))) / X.shape[0]
+        regulariser = alpha * cp.norm1(w)
+    else:
+        loss = cp.sum_squares(y - X @ w) / (2 * X.shape[0])
+        ratio = 1.0 if kind == "lasso" else 0.5
+        regulariser = alpha * (ratio * cp.norm1(w) + 0.5 * (1 - ratio) * cp.sum_squares(w))
+    problem = cp.Problem(cp.Minimize(loss + regulariser))
+    problem.solve(solver=cp.CLARABEL, **CLARABEL_TIGHT)
+    assert problem.status == cp.OPTIMAL
+    return problem.value
+
+
+def _we8there(n_samples=600, n_features=150):
+    data = load_dataset("we8there")
+    rows = np.sort(np.random.default_rng(0).choice(data["X"].shape[0], n_samples, replace=False))
+    X = data["X"].tocsr()[rows].tocsc()
+    keep = np.argsort(-np.asarray((X != 0).sum(axis=0)).ravel())[:n_features]
+    X = sp.csc_matrix(X[:, np.sort(keep)], dtype=np.float64)
+    X = X.multiply(1.0 / np.sqrt(np.asarray(X.multiply(X).mean(axis=0)).ravel())).tocsc()
+    y = np.where(data["y"][rows] == data["y"].max(), 1.0, -1.0)
+    return X, y
+
+
+def _cvxpy_case(dataset, kind):
+    if dataset == "we8there":
+        return _we8there()
+    if kind == "logistic":
+        return classification_data(dataset, n_features=80)
+    return regression_data(dataset)
+
+
+@pytest.mark.parametrize(
+    ("kind", "dataset"),
+    [
+        (kind, dataset)
+        for kind in ("lasso", "elastic_net")
+        for dataset in ("prostate", "hitters", "we8there")
+    ]
+    + [("logistic", dataset) for dataset in ("colon_alon", "leukemia_golub", "we8there")],
+)
+def test_matches_cvxpy(kind, dataset):
+    X, y = _cvxpy_case(dataset, kind)
+    datafit = Logistic() if kind == "logistic" else Quadratic()
+    alpha = 0.05 * L1().alpha_max(X, y, datafit)
+    penalty = ElasticNet(alpha, l1_ratio=0.5) if kind == "elastic_net" else L1(alpha)
+    assert sp.issparse(X) == (dataset == "we8there")
+    result = solve(X, y, datafit, penalty, solver=CD, tol=1e-10)
+    w = result.coef
+    if kind == "logistic":
+        ours = log_loss(X, y, w) + alpha * np.abs(w).sum()
+    else:
+        ratio = 1.0 if kind == "lasso" else 0.5
+        ours = least_squares(X, y, w) + elastic_net_value(w, alpha, ratio)
+    reference = _cvxpy_objective(X, y, kind, alpha)
+    assert ours <= reference * (1 + 1e-6)
+    assert reference <= ours * (1 + 1e-6)
+
+
+def test_dense_and_csc_give_the_same_solution():
+    X, y = _we8there(n_samples=400, n_features=100)
+    alpha = 0.05 * L1().alpha_max(X, y, Quadratic())
+    options = {"tol": 1e-10, "fit_intercept": True}
+    sparse = solve(X, y, Quadratic(), L1(alpha), solver=CD, **options)
+    dense = solve(X.toarray(), y, Quadratic(), L1(alpha), solver=CD, gram=False, **options)
+    np.testing.assert_allclose(sparse.coef, dense.coef, rtol=1e-6, atol=1e-8)
+    assert sparse.intercept == pytest.approx(dense.intercept, rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"])
+def test_float32_gives_float32_coef_close_to_float64(datafit):
+    if isinstance(datafit, Logistic):
+        X, y = classification_data("colon_alon", n_features=100)
+    else:
+        X, y = regression_data("hitters")
+    alpha = 0.1 * L1().alpha_max(X, y, datafit)
+    double = solve(X, y, datafit, L1(alpha), solver=CD, tol=1e-8)
+    single = solve(X.astype(np.float32), y, datafit, L1(alpha), solver=CD, tol=1e-5)
+    assert single.coef.dtype == np.float32
+    assert double.coef.dtype == np.float64
+    np.testing.assert_allclose(single.coef, double.coef, atol=1e-3 * np.abs(double.coef).max())
+
+
+def test_gram_mode_matches_direct_mode_with_intercept_and_weights():
+    X, y = regression_data("credit")
+    y = y + 2.0
+    weights = np.random.default_rng(0).uniform(0.5, 2.0, X.shape[0])
+    penalty = ElasticNet(0.01, l1_ratio=0.7)
+    options = {"fit_intercept": True, "sample_weight": weights, "tol": 1e-10}
+    gram = solve(X, y, Quadratic(), penalty, solver=CD, gram=True, **options)
+    direct = solve(X, y, Quadratic(), penalty, solver=CD, gram=False, **options)
+    # credit's limit and rating columns are nearly collinear: compare the objectives
+    assert gram.objective == pytest.approx(direct.objective, rel=1e-9)
+    assert gram.objective == pytest.approx(
+        least_squares(X, y, gram.coef, gram.intercept, weights)
+        + elastic_net_value(gram.coef, 0.01, 0.7),
+        rel=1e-12,
+    )
+    np.testing.assert_allclose(gram.coef, direct.coef, atol=1e-3)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_screening_and_working_sets_do_not_change_the_solution(fit_intercept):
+    X, y = regression_data("leukemia_golub")  # 72 x 7129: screening discards most columns
+    alpha = 0.2 * L1().alpha_max(X, y, Quadratic(), fit_intercept=fit_intercept)
+    options = {"fit_intercept": fit_intercept, "tol": 1e-9}
+    fast = solve(X, y, Quadratic(), L1(alpha), solver=CD, history=True, **options)
+    plain = solve(
+        X,
+        y,
+        Quadratic(),
+        L1(alpha),
+        solver=CD,
+        screening=False,
+        working_set=False,
+        anderson=False,
+        **options,
+    )
+    np.testing.assert_allclose(fast.coef, plain.coef, atol=1e-5 * np.abs(plain.coef).max())
+    assert fast.history["certificate"][-1] <= 1e-9
+    certificate = recomputed_certificate(
+        X, y, Quadratic(), L1(alpha), fast.coef, fast.intercept, fit_intercept=fit_intercept
+    )
+    assert certificate <= 1e-9
+
+
+# ---- non-convex -----------------------------------------------------------------------------
+NONCONVEX = [MCP(1.0, gamma=3.0), SCAD(1.0, gamma=3.7), Lp(1.0, p=0.5)]
+
+
+@pytest.mark.parametrize("penalty", NONCONVEX, ids=repr)
+def test_nonconvex_solution_is_a_coordinatewise_prox_fixed_point(penalty):
+    X, y = regression_data("hitters")
+    alpha = 0.1 * L1().alpha_max(X, y, Quadratic())
+    penalty = penalty.with_alpha(alpha)
+    result = solve(X, y, Quadratic(), penalty, solver=CD, tol=1e-9)
+    w = result.coef
+    gradient = X.T @ (X @ w - y) / X.shape[0]
+    lipschitz = np.sum(X * X, axis=0) / X.shape[0]
+    for j in range(X.shape[1]):
+        step = 1.0 / lipschitz[j]
+        moved = penalty.prox(np.array([w[j] - step * gradient[j]]), step)[0]
+        assert abs(moved - w[j]) <= 1e-6 * max(1.0, np.abs(w).max())
+    assert np.count_nonzero(w) >= 1
+
+
+def _global_minimum(X, y, penalty_value):
+    """Exhaustive search over sign patterns in {-1, 0, +1}^p, L-BFGS-B in each orthant."""
+    n_samples, n_features = X.shape
+    best = least_squares(X, y, np.zeros(n_features))
+    for signs in itertools.product((-1.0, 0.0, 1.0), repeat=n_features):
+        signs = np.array(signs)
+        support = np.flatnonzero(signs)
+        if support.size == 0:
+            continue
+        X_s = X[:, support] * signs[support]
+
+        def objective(u, X_s=X_s):
+            return least_squares(X_s, y, u) + penalty_value(u)
+
+        least = np.linalg.lstsq(X_s, y, rcond=None)[0]
+        for start in (np.maximum(least, 1e-3), np.full(support.size, 0.5)):
+            found = minimize(
+                objective, start, method="L-BFGS-B", bounds=[(1e-12, None)] * len(start)
+            )
+            best = min(best, found.fun)
+    return best
+
+
+@pytest.mark.parametrize(
+    "penalty", [MCP(1.0, gamma=2.0), Lp(1.0, p=0.5)], ids=["MCP", "Lp(p=0.5)"]
+)
+def test_nonconvex_reaches_the_global_minimum_on_six_features(penalty):
+    X, y = regression_data("prostate", n_features=6)
+    alpha = 0.15 * L1().alpha_max(X, y, Quadratic())
+    penalty = penalty.with_alpha(alpha)
+    if isinstance(penalty, MCP):
+
+        def value(w):
+            return mcp_value(w, alpha, 2.0)
+    else:
+
+        def value(w):
+            return lp_value(w, alpha, 0.5)
+
+    result = solve(X, y, Quadratic(), penalty, solver=CD, tol=1e-10)
+    ours = least_squares(X, y, result.coef) + value(result.coef)
+    best = _global_minimum(X, y, value)
+    assert ours <= best * (1 + 1e-6)
+
+
+def test_mcp_objective_no_worse_than_skglm():
+    skglm = pytest.importorskip("skglm")
+    from skglm.datafits import Quadratic as SkglmQuadratic
+    from skglm.penalties import MCPenalty
+    from skglm.solvers import AndersonCD
+
+    X, y = regression_data("leukemia_golub")
+    alpha = 0.1 * L1().alpha_max(X, y, Quadratic())
+    gamma = 3.0
+    estimator = skglm.GeneralizedLinearEstimator(
+        datafit=SkglmQuadratic(),
+        penalty=MCPenalty(alpha, gamma),
+        solver=AndersonCD(tol=1e-10, fit_intercept=False, max_iter=200),
+    ).fit(X, y)
+    result = solve(X, y, Quadratic(), MCP(alpha, gamma=gamma), solver=CD, tol=1e-9)
+
+    def objective(w):
+        return least_squares(X, y, w) + mcp_value(w, alpha, gamma)
+
+    assert objective(result.coef) <= objective(estimator.coef_) * (1 + 1e-9)
+
+
+def test_nonconvex_improves_on_its_l1_start():
+    X, y = regression_data("hitters")
+    alpha = 0.05 * L1().alpha_max(X, y, Quadratic())
+    lasso = solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-10)
+    mcp = solve(X, y, Quadratic(), MCP(alpha, gamma=3.0), solver=CD, tol=1e-10)
+    start = least_squares(X, y, lasso.coef) + mcp_value(lasso.coef, alpha, 3.0)
+    assert least_squares(X, y, mcp.coef) + mcp_value(mcp.coef, alpha, 3.0) < start
+
+
+# ---- errors and warnings ---------------------------------------------------------------------
+def test_max_iter_one_warns_with_the_duality_gap():
+    X, y = regression_data("hitters")
+    alpha = 0.01 * L1().alpha_max(X, y, Quadratic())
+    with pytest.warns(ConvergenceWarning, match="duality gap"):
+        result = solve(X, y, Quadratic(), L1(alpha), solver=CD, max_iter=1, gram=False)
+    assert result.n_iter == 1
+    assert not result.converged
+
+
+def test_refuses_group_penalty_and_points_to_proximal_gradient():
+    X, y = synthetic_data("regression", n_features=6)
+    with pytest.raises(
+        ValueError,
+        match='CoordinateDescent cannot solve Quadratic \\+ GroupLasso.*"proximal_gradient"',
+    ):
+        solve(X, y, Quadratic(), GroupLasso(0.1, groups=3), solver=CD)
+
+
+def test_refuses_a_datafit_without_scalar_kernels():
+    class Opaque(Datafit):
+        scalar_kernels = None
+
+    X, y = synthetic_data("regression", n_features=6)
+    with pytest.raises(ValueError, match="needs datafit.scalar_kernels"):
+        solve(X, y, Opaque(), L1(0.1), solver=CD)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"warm": True}, "unknown option 'warm'"),
+        ({"gram": "yes"}, "gram must be one of"),
+        ({"init": "ridge"}, "init must be one of"),
+    ],
+)
+def test_rejects_bad_options(options, message):
+    X, y = synthetic_data("regression", n_features=6)
+    with pytest.raises(ValueError, match=message):
+        solve(X, y, Quadratic(), L1(0.1), solver=CD, **options)
+
+
+def test_gram_needs_the_quadratic_datafit():
+    X, y = synthetic_data("classification", n_features=6)
+    with pytest.raises(ValueError, match="gram=True needs the Quadratic datafit, got Logistic"):
+        solve(X, y, Logistic(), L1(0.01), solver=CD, gram=True)
+
+
+def test_overflowing_column_raises_floating_point_error_not_nan():
+    X, y = synthetic_data("regression", n_features=6)
+    X = X.copy()
+    X[:, 2] *= 1e200  # sum_i c_i x_ij^2 overflows
+    with pytest.raises(FloatingPointError, match="standardise X"):
+        solve(X, y, Quadratic(), L1(0.1), solver=CD)

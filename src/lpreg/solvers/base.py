@@ -244,9 +244,21 @@ class Solver:
                 raise ValueError(
                     f"{owner}: w0 must have shape ({problem.n_features},), got {w_start.shape}."
                 )
+        intercept0 = float(intercept0)
+        offset = None
+        if problem.fit_intercept and not problem.is_sparse:
+            # x_i'w + b = (x_i - m)'w + (b + m'w): an exact reparametrisation for every datafit
+            # (the penalty does not see b) that decouples w from b.  Without it, columns with a
+            # large mean make coordinate methods crawl (sklearn and glmnet centre too).
+            offset = np.asarray(problem.X.T @ problem.sample_weight, dtype=np.float64)
+            problem.X = np.asfortranarray(problem.X - offset.astype(problem.dtype))
+            intercept0 += float(offset @ w_start)
         start = time.perf_counter()
-        coef, intercept, n_iter, trace = self._solve(problem, w_start, float(intercept0), history)
-        return finalize(problem, coef, intercept, n_iter, trace, self.name, start)
+        coef, intercept, n_iter, trace = self._solve(problem, w_start, intercept0, history)
+        result = finalize(problem, coef, intercept, n_iter, trace, self.name, start)
+        if offset is not None:
+            result.intercept = float(result.intercept - offset @ np.asarray(result.coef, float))
+        return result
 
     def _solve(self, problem, w0, intercept0, history):
         raise NotImplementedError
@@ -283,6 +295,10 @@ def build_problem(
         if penalty.is_convex and getattr(penalty, "has_conjugate", False)
         else "kkt_violation"
     )
+    if certificate == "duality_gap" and _conjugate_domain_is_trivial(penalty):
+        # alpha = 0: G* is the indicator of {0}, the rescaled dual point collapses to 0 and
+        # the gap equals the primal; the KKT violation still certifies the (unpenalised) fit.
+        certificate = "kkt_violation"
     return Problem(
         X=X,
         y=y,
@@ -302,6 +318,14 @@ def build_problem(
         raw_sample_weight=raw,
         verbose=verbose,
     )
+
+
+def _conjugate_domain_is_trivial(penalty):
+    radius = getattr(penalty, "_conjugate_radius", None)
+    try:
+        return radius is not None and radius() == 0.0
+    except NotImplementedError:
+        return False
 
 
 def finalize(problem, coef, intercept, n_iter, trace, name, start=None):

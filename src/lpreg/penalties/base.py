@@ -387,7 +387,10 @@ class Penalty:
         active = weights > 0
         if not np.any(active):
             return 1.0
-        ratio = np.max(np.abs(v_eff[active]) / (weights[active] * radius))
+        with np.errstate(divide="ignore", invalid="ignore"):  # radius 0 (alpha=0): ratio inf
+            ratio = np.max(np.abs(v_eff[active]) / (weights[active] * radius))
+        if np.isnan(ratio):
+            ratio = 0.0 if not np.any(v_eff[active]) else math.inf
         return 1.0 if ratio <= 1.0 else float(1.0 / ratio)
 
     def with_alpha(self, alpha):

@@ -13,8 +13,9 @@ import pytest
 import scipy.sparse as sp
 from conftest import load_dataset
 
-from lpreg import L1, ElasticNet, Huber, Logistic, Quadratic
+from lpreg import L1, Huber, Logistic, Quadratic
 from lpreg.certificates import duality_gap, kkt_violation, objective, objective_at_zero
+from lpreg.penalties import ElasticNet
 
 CLARABEL_TIGHT = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "max_iter": 400}
 

@@ -17,18 +17,34 @@ from lpreg import penalties as _penalties
 
 __version__ = "0.1.0.dev0"
 
-# Every penalty and datafit family exports its public classes through its package.
-for _package in (_penalties, _datafits):
-    globals().update({_name: getattr(_package, _name) for _name in _package.__all__})
-del _package
-
-# Heavier layers load on first use, so `import lpreg` stays light.
+# Heavier layers load on first use, so `import lpreg` stays light (no scikit-learn).
+_ESTIMATORS = (
+    "ElasticNet",
+    "GeneralizedLinearEstimator",
+    "HuberRegression",
+    "Lasso",
+    "LogisticRegression",
+    "LpRegression",
+    "MCPRegression",
+    "Ridge",
+    "SCADRegression",
+)
 _LAZY = {
     "solve": ("lpreg.solvers", "solve"),
     "SolveResult": ("lpreg.solvers", "SolveResult"),
+    **{name: ("lpreg.estimators", name) for name in _ESTIMATORS},
 }
 
-__all__ = [*_penalties.__all__, *_datafits.__all__, *_LAZY]
+# Every penalty and datafit family exports its public classes through its package.  Where a
+# penalty and an estimator share scikit-learn's name (ElasticNet), the top level holds the
+# estimator, so that `from lpreg import ElasticNet` swaps for scikit-learn's; the penalty is
+# lpreg.penalties.ElasticNet.
+_EAGER = [name for name in (*_penalties.__all__, *_datafits.__all__) if name not in _LAZY]
+for _package in (_penalties, _datafits):
+    globals().update({n: getattr(_package, n) for n in _package.__all__ if n not in _LAZY})
+del _package
+
+__all__ = [*_EAGER, *_LAZY]
 
 
 def __getattr__(name):

@@ -31,7 +31,7 @@ def _demo(args):
     alpha = args.alpha_ratio * alpha_max
     penalties = [
         ("L1", lpreg.L1(alpha)),
-        ("ElasticNet(l1_ratio=0.5)", lpreg.ElasticNet(alpha, l1_ratio=0.5)),
+        ("ElasticNet(l1_ratio=0.5)", lpreg.penalties.ElasticNet(alpha, l1_ratio=0.5)),
         ("L2", lpreg.L2(alpha)),
     ]
     if hasattr(lpreg, "Lp"):

@@ -26,8 +26,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso as SkLasso
 
-from lpreg import L1, MCP, SCAD, ElasticNet, GroupLasso, Logistic, Lp, Quadratic
+from lpreg import L1, MCP, SCAD, GroupLasso, Logistic, Lp, Quadratic
 from lpreg.datafits import Datafit
+from lpreg.penalties import ElasticNet
 from lpreg.solvers import solve
 
 CD = "coordinate_descent"

@@ -21,7 +21,8 @@ from conftest import (
 from sklearn.exceptions import ConvergenceWarning
 
 import lpreg
-from lpreg import L1, ElasticNet, Logistic, Quadratic
+from lpreg import L1, Logistic, Quadratic
+from lpreg.penalties import ElasticNet
 from lpreg.solvers import solve
 
 cp = pytest.importorskip("cvxpy")

@@ -15,7 +15,8 @@ from conftest import recomputed_certificate, regression_data
 from sklearn.exceptions import ConvergenceWarning
 
 import lpreg
-from lpreg import L1, ElasticNet, Quadratic
+from lpreg import L1, Quadratic
+from lpreg.penalties import ElasticNet
 from lpreg.solvers import solve, solver_classes
 
 SOLVER = "subgradient"

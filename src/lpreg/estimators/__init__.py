@@ -1,0 +1,25 @@
+"""scikit-learn estimators over (datafit, penalty, solver)."""
+
+from lpreg.estimators.base import GeneralizedLinearEstimator
+from lpreg.estimators.linear import (
+    ElasticNet,
+    HuberRegression,
+    Lasso,
+    LpRegression,
+    MCPRegression,
+    Ridge,
+    SCADRegression,
+)
+from lpreg.estimators.logistic import LogisticRegression
+
+__all__ = [
+    "ElasticNet",
+    "GeneralizedLinearEstimator",
+    "HuberRegression",
+    "Lasso",
+    "LogisticRegression",
+    "LpRegression",
+    "MCPRegression",
+    "Ridge",
+    "SCADRegression",
+]

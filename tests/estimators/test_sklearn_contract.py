@@ -1,0 +1,33 @@
+"""scikit-learn's estimator contract, one test id per check, for every lpreg estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from lpreg.estimators import (
+    ElasticNet,
+    GeneralizedLinearEstimator,
+    HuberRegression,
+    Lasso,
+    LogisticRegression,
+    LpRegression,
+    MCPRegression,
+    Ridge,
+    SCADRegression,
+)
+
+ESTIMATORS = [
+    Lasso(alpha=0.1),
+    ElasticNet(alpha=0.1, l1_ratio=0.5),
+    Ridge(alpha=1.0),
+    LpRegression(alpha=0.1, p=0.5, tol=1e-8),
+    MCPRegression(alpha=0.1),
+    SCADRegression(alpha=0.1),
+    HuberRegression(alpha=0.1),
+    GeneralizedLinearEstimator(),
+    LogisticRegression(penalty="l1", C=1.0),
+    LogisticRegression(penalty="l2", C=1.0),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)

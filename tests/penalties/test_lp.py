@@ -122,6 +122,12 @@ def test_alpha_zero_or_step_zero_returns_the_input(p):
     assert np.array_equal(Lp(alpha=3.0, p=p).prox(x, 0.0), x)
 
 
+@pytest.mark.parametrize("p", [0.5, 1.0, 1.5, 2.0, 3.0])
+def test_overflowing_step_times_alpha_gives_zero(p):
+    x = np.array([-1e300, -2.5, 1e-300, 7.0])
+    assert np.all(Lp(alpha=1e10, p=p).prox(x, 1e300) == 0.0)
+
+
 def _mp_prox(x, lam, p, mp):
     """High-precision global minimiser by bisection on log(z) (mpmath, 300 bits)."""
     x, lam, p = mp.mpf(x), mp.mpf(lam), mp.mpf(p)

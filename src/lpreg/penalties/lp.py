@@ -264,6 +264,8 @@ def _lp_prox(x, step, params, use_closed_form):
     lam = step * alpha
     if lam == 0.0 or not x == x:
         return x
+    if lam == np.inf:  # step * alpha overflowed: the penalty dominates every finite x
+        return 0.0
     if p == 1.0:
         return soft_threshold(x, lam)
     if p == 2.0:
@@ -370,7 +372,8 @@ class Lp(Penalty):
       :math:`\varphi = \arccos(\frac{\lambda}{4} (x/3)^{-3/2})`, and ``p = 2/3`` (Cao et
       al.); otherwise monotone Newton from ``x`` (the function is convex and increasing on
       :math:`[\beta, x]`).  The candidate is kept only if its objective is below the objective
-      :math:`x^2/2` at 0; at :math:`x = \tau` both are minimisers and 0 is returned.
+      :math:`x^2/2` at 0 (ties give 0); at :math:`x = \tau` both are minimisers, and within
+      rounding of :math:`\tau` either may be returned (the output stays monotone in ``x``).
 
     The computation runs on the normalised problem in :math:`u = z/|x|` (module docstring), so
     that tiny and huge ``x`` and ``step`` neither overflow nor lose precision.  For ``p > 1``

@@ -465,7 +465,10 @@ class Lp(Penalty):
         if self.alpha == 0.0 or self.p == 1.0:
             return np.zeros_like(v)
         p = self.p
-        return (p - 1.0) * self.alpha * (np.abs(v) / (self.alpha * p)) ** (p / (p - 1.0))
+        # for p near 1 the exponent p / (p - 1) is huge: |v| beyond alpha * p overflows to
+        # +inf, which is the conjugate's value to double precision (not an error)
+        with np.errstate(over="ignore"):
+            return (p - 1.0) * self.alpha * (np.abs(v) / (self.alpha * p)) ** (p / (p - 1.0))
 
     def _conjugate_radius(self):
         if self.p < 1.0:
@@ -474,7 +477,11 @@ class Lp(Penalty):
             return 0.0
         if self.p == 1.0:
             return self.alpha
-        return math.inf
+        # g*(v) = (p-1) alpha (|v| / (alpha p))^(p/(p-1)) is finite everywhere, but for p near 1
+        # it overflows float64 once |v| > alpha p 1e300^((p-1)/p) (about 2 alpha p at
+        # p = 1.001): treat that as the numerical domain, so dual points get rescaled into it
+        # and the gap stays a finite, valid bound.
+        return self.alpha * self.p * math.exp(math.log(1e300) * (self.p - 1.0) / self.p)
 
 
 def _check_step(step):

@@ -39,8 +39,18 @@ class DatafitKernels:
     derivative: Callable
 
 
+class NormalizedWeights(np.ndarray):
+    """Sample weights already validated and normalised to sum 1 (skips re-validation).
+
+    Solvers evaluate the datafit hundreds of times per fit; they validate the user's weights
+    once and pass this view, so each evaluation costs only its arithmetic.
+    """
+
+
 def normalized_sample_weight(sample_weight, n_samples, owner="Datafit"):
     """Return ``c`` with ``c_i = s_i / sum(s)`` (``1/n`` when ``sample_weight`` is None)."""
+    if isinstance(sample_weight, NormalizedWeights) and sample_weight.shape == (n_samples,):
+        return sample_weight
     if sample_weight is None:
         return np.full(n_samples, 1.0 / n_samples)
     weights = check_nonnegative_array(

@@ -6,6 +6,8 @@ registers its solver class with :func:`~lpreg.solvers.base.register_solver`.
 
 import importlib
 
+import numpy as np
+
 from lpreg.solvers.base import (
     Problem,
     Requirements,
@@ -22,6 +24,7 @@ _MODULES = (
     "subgradient",
     "ridge",
     "reweighted",
+    "projected",
 )
 
 __all__ = [
@@ -113,9 +116,8 @@ def solve(X, y, datafit, penalty, solver="auto", **kwargs):
         instance = solver
     else:
         if solver == "auto":
-            from lpreg._validation import check_design
-
-            X_checked, _ = check_design(X, y, "solve")
+            # the solver validates X itself; the choice needs only the shape and the format
+            X_checked = X if hasattr(X, "shape") and len(X.shape) == 2 else np.atleast_2d(X)
             solver = choose_solver(X_checked, datafit, penalty)
         available = solver_classes()
         if solver not in available:

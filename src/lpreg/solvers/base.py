@@ -23,7 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from lpreg._validation import check_design, check_real_scalar
 from lpreg.certificates import duality_gap
-from lpreg.datafits.base import normalized_sample_weight
+from lpreg.datafits.base import NormalizedWeights, normalized_sample_weight
 
 __all__ = [
     "Problem",
@@ -283,7 +283,8 @@ def build_problem(
     n_samples, n_features = X.shape
     penalty._check_length(n_features)
     c = normalized_sample_weight(sample_weight, n_samples, owner)
-    raw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    # validated once: every later datafit evaluation takes the normalised weights as they are
+    raw = c.view(NormalizedWeights)
     tol = check_real_scalar(tol, "tol", owner, low=0.0, hint="tol is a relative certificate.")
     max_iter = int(check_real_scalar(max_iter, "max_iter", owner, low=1))
     intercept = datafit.intercept_at_zero(y, raw) if fit_intercept else 0.0

@@ -26,10 +26,3 @@ def test_public_names_resolve():
         assert getattr(lpreg, name) is not None, name
     with pytest.raises(AttributeError, match="no attribute 'Lassoo'"):
         lpreg.Lassoo
-
-
-def test_compare_command_says_what_to_run_today(capsys):
-    from lpreg.cli import main
-
-    assert main(["compare"]) == 2
-    assert "lpreg demo" in capsys.readouterr().err

@@ -3,11 +3,19 @@
 References are independent: scikit-learn's ``Lasso``/``ElasticNet``, cvxpy (CLARABEL) with the
 objective written from the formulas, an exhaustive search over sign patterns with scipy for
 the non-convex penalties, and skglm's MCP solver.  Objectives are recomputed in numpy here.
+
+Compile time dominates: numba compiles each epoch loop once per process for every (datafit,
+penalty kernels, dtype, layout, engine) it meets, 1-2 s of CPU each.  The tests below reuse a
+few: the Gram loop with L1, ElasticNet, MCP, SCAD and Lp (the registry test compiles them too),
+the dense loop with Quadratic + L1 and Logistic + L1/MCP, the CSC loop with Quadratic + L1,
+float32 once, and the block loops with Quadratic and Logistic (dense) and Quadratic (CSC).
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
+from typing import ClassVar
 
 import cvxpy as cp
 import numpy as np
@@ -26,13 +34,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso as SkLasso
 
-from lpreg import L1, MCP, SCAD, GroupLasso, Logistic, Lp, Quadratic
+from lpreg import L1, MCP, SCAD, GroupLasso, Logistic, Lp, Quadratic, SparseGroupLasso
 from lpreg.datafits import Datafit
-from lpreg.penalties import ElasticNet
-from lpreg.solvers import solve
+from lpreg.penalties import ElasticNet, Penalty
+from lpreg.solvers import choose_solver, solve
 
 CD = "coordinate_descent"
 CLARABEL_TIGHT = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "max_iter": 400}
+# second-order cones (group norms): CLARABEL reports "inaccurate" below 1e-9
+CLARABEL_CONES = {"tol_gap_abs": 1e-9, "tol_gap_rel": 1e-9, "tol_feas": 1e-9, "max_iter": 400}
 
 
 # ---- objectives written from the formulas ---------------------------------------------------
@@ -69,14 +79,13 @@ def lp_value(w, alpha, p):
 @pytest.mark.parametrize("fit_intercept", [False, True])
 @pytest.mark.parametrize(
     "make_penalty",
-    [L1, lambda alpha: ElasticNet(alpha, l1_ratio=0.5), lambda alpha: MCP(alpha, gamma=3.0)],
-    ids=["L1", "ElasticNet", "MCP"],
+    [L1, lambda alpha: MCP(alpha, gamma=3.0)],
+    ids=["L1", "MCP"],
 )
 @pytest.mark.parametrize("datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"])
 def test_alpha_max_gives_zeros_and_just_below_does_not(datafit, make_penalty, fit_intercept):
     if isinstance(datafit, Logistic):
         X, y = classification_data("colon_alon", n_features=60)
-        y = y if fit_intercept else y  # labels stay +-1
     else:
         X, y = regression_data("hitters")
         y = y + 3.0  # a non-centred target makes the intercept matter
@@ -92,8 +101,7 @@ def test_alpha_max_gives_zeros_and_just_below_does_not(datafit, make_penalty, fi
 # ---- scikit-learn ---------------------------------------------------------------------------
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("fit_intercept", [False, True])
-@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-@pytest.mark.parametrize("dataset", ["hitters", "credit"])
+@pytest.mark.parametrize(("dataset", "l1_ratio"), [("hitters", 1.0), ("credit", 0.5)])
 def test_matches_sklearn_lasso_and_elastic_net(dataset, l1_ratio, fit_intercept, weighted):
     data = load_dataset(dataset)
     X = standardize(data["X"])
@@ -163,11 +171,12 @@ def _cvxpy_case(dataset, kind):
 @pytest.mark.parametrize(
     ("kind", "dataset"),
     [
-        (kind, dataset)
-        for kind in ("lasso", "elastic_net")
-        for dataset in ("prostate", "hitters", "we8there")
-    ]
-    + [("logistic", dataset) for dataset in ("colon_alon", "leukemia_golub", "we8there")],
+        ("lasso", "hitters"),
+        ("lasso", "we8there"),
+        ("elastic_net", "prostate"),
+        ("logistic", "colon_alon"),
+        ("logistic", "leukemia_golub"),
+    ],
 )
 def test_matches_cvxpy(kind, dataset):
     X, y = _cvxpy_case(dataset, kind)
@@ -175,7 +184,8 @@ def test_matches_cvxpy(kind, dataset):
     alpha = 0.05 * L1().alpha_max(X, y, datafit)
     penalty = ElasticNet(alpha, l1_ratio=0.5) if kind == "elastic_net" else L1(alpha)
     assert sp.issparse(X) == (dataset == "we8there")
-    result = solve(X, y, datafit, penalty, solver=CD, tol=1e-10)
+    # the direct loop for the lasso on dense data (auto would pick the Gram loop)
+    result = solve(X, y, datafit, penalty, solver=CD, tol=1e-10, gram=False)
     w = result.coef
     if kind == "logistic":
         ours = log_loss(X, y, w) + alpha * np.abs(w).sum()
@@ -197,12 +207,10 @@ def test_dense_and_csc_give_the_same_solution():
     assert sparse.intercept == pytest.approx(dense.intercept, rel=1e-6, abs=1e-9)
 
 
-@pytest.mark.parametrize("datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"])
-def test_float32_gives_float32_coef_close_to_float64(datafit):
-    if isinstance(datafit, Logistic):
-        X, y = classification_data("colon_alon", n_features=100)
-    else:
-        X, y = regression_data("hitters")
+def test_float32_gives_float32_coef_close_to_float64():
+    # float32 X runs the dense loop compiled for float32 (the Gram loop is float64 anyway)
+    datafit = Logistic()
+    X, y = classification_data("colon_alon", n_features=100)
     alpha = 0.1 * L1().alpha_max(X, y, datafit)
     double = solve(X, y, datafit, L1(alpha), solver=CD, tol=1e-8)
     single = solve(X.astype(np.float32), y, datafit, L1(alpha), solver=CD, tol=1e-5)
@@ -215,7 +223,7 @@ def test_gram_mode_matches_direct_mode_with_intercept_and_weights():
     X, y = regression_data("credit")
     y = y + 2.0
     weights = np.random.default_rng(0).uniform(0.5, 2.0, X.shape[0])
-    penalty = ElasticNet(0.01, l1_ratio=0.7)
+    penalty = L1(0.01)
     options = {"fit_intercept": True, "sample_weight": weights, "tol": 1e-10}
     gram = solve(X, y, Quadratic(), penalty, solver=CD, gram=True, **options)
     direct = solve(X, y, Quadratic(), penalty, solver=CD, gram=False, **options)
@@ -223,7 +231,7 @@ def test_gram_mode_matches_direct_mode_with_intercept_and_weights():
     assert gram.objective == pytest.approx(direct.objective, rel=1e-9)
     assert gram.objective == pytest.approx(
         least_squares(X, y, gram.coef, gram.intercept, weights)
-        + elastic_net_value(gram.coef, 0.01, 0.7),
+        + elastic_net_value(gram.coef, 0.01, 1.0),
         rel=1e-12,
     )
     np.testing.assert_allclose(gram.coef, direct.coef, atol=1e-3)
@@ -274,24 +282,39 @@ def test_nonconvex_solution_is_a_coordinatewise_prox_fixed_point(penalty):
     assert np.count_nonzero(w) >= 1
 
 
-def _global_minimum(X, y, penalty_value):
-    """Exhaustive search over sign patterns in {-1, 0, +1}^p, L-BFGS-B in each orthant."""
+def _global_minimum(X, y, penalty_value, penalty_gradient):
+    """Exhaustive search over sign patterns in {-1, 0, +1}^p, L-BFGS-B in each orthant.
+
+    In the orthant of ``signs`` the objective of ``u = |w_S| > 0`` is the quadratic
+    ``0.5 ||y||^2 / n - q_S^T u + 0.5 u^T Q_S u`` (``Q = X^T X / n``, ``q = X^T y / n``, signs
+    folded in) plus the penalty; its exact gradient is handed to L-BFGS-B.
+    """
     n_samples, n_features = X.shape
-    best = least_squares(X, y, np.zeros(n_features))
+    gram = X.T @ X / n_samples
+    xty = X.T @ y / n_samples
+    base = 0.5 * float(y @ y) / n_samples
+    best = base
     for signs in itertools.product((-1.0, 0.0, 1.0), repeat=n_features):
         signs = np.array(signs)
         support = np.flatnonzero(signs)
         if support.size == 0:
             continue
-        X_s = X[:, support] * signs[support]
+        Q = gram[np.ix_(support, support)] * np.outer(signs[support], signs[support])
+        q = xty[support] * signs[support]
 
-        def objective(u, X_s=X_s):
-            return least_squares(X_s, y, u) + penalty_value(u)
+        def objective(u, Q=Q, q=q):
+            Qu = Q @ u
+            value = base - q @ u + 0.5 * u @ Qu + penalty_value(u)
+            return value, Qu - q + penalty_gradient(u)
 
-        least = np.linalg.lstsq(X_s, y, rcond=None)[0]
+        least = np.linalg.lstsq(Q, q, rcond=None)[0]
         for start in (np.maximum(least, 1e-3), np.full(support.size, 0.5)):
             found = minimize(
-                objective, start, method="L-BFGS-B", bounds=[(1e-12, None)] * len(start)
+                objective,
+                start,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=[(1e-12, None)] * len(start),
             )
             best = min(best, found.fun)
     return best
@@ -300,22 +323,29 @@ def _global_minimum(X, y, penalty_value):
 @pytest.mark.parametrize(
     "penalty", [MCP(1.0, gamma=2.0), Lp(1.0, p=0.5)], ids=["MCP", "Lp(p=0.5)"]
 )
-def test_nonconvex_reaches_the_global_minimum_on_six_features(penalty):
-    X, y = regression_data("prostate", n_features=6)
+def test_nonconvex_reaches_the_global_minimum_on_five_features(penalty):
+    # 3^5 orthants, two L-BFGS-B starts each (six features cost three times as much)
+    X, y = regression_data("prostate", n_features=5)
     alpha = 0.15 * L1().alpha_max(X, y, Quadratic())
     penalty = penalty.with_alpha(alpha)
     if isinstance(penalty, MCP):
 
         def value(w):
             return mcp_value(w, alpha, 2.0)
+
+        def gradient(u):  # u > 0
+            return np.where(u <= 2.0 * alpha, alpha - u / 2.0, 0.0)
     else:
 
         def value(w):
             return lp_value(w, alpha, 0.5)
 
+        def gradient(u):  # u > 0
+            return alpha * 0.5 * u**-0.5
+
     result = solve(X, y, Quadratic(), penalty, solver=CD, tol=1e-10)
     ours = least_squares(X, y, result.coef) + value(result.coef)
-    best = _global_minimum(X, y, value)
+    best = _global_minimum(X, y, value, gradient)
     assert ours <= best * (1 + 1e-6)
 
 
@@ -325,7 +355,7 @@ def test_mcp_objective_no_worse_than_skglm():
     from skglm.penalties import MCPenalty
     from skglm.solvers import AndersonCD
 
-    X, y = regression_data("leukemia_golub")
+    X, y = regression_data("leukemia_golub", n_features=1000)  # p >> n, as in the full set
     alpha = 0.1 * L1().alpha_max(X, y, Quadratic())
     gamma = 3.0
     estimator = skglm.GeneralizedLinearEstimator(
@@ -360,13 +390,28 @@ def test_max_iter_one_warns_with_the_duality_gap():
     assert not result.converged
 
 
-def test_refuses_group_penalty_and_points_to_proximal_gradient():
+@dataclass(frozen=True)
+class WholeVector(Penalty):
+    """A non-separable penalty without group structure (alpha * ||w||_2): CD must refuse it."""
+
+    alpha: float = 0.1
+    is_separable: ClassVar[bool] = False
+
+    def _params(self):
+        return (self.alpha,)
+
+    def value(self, w):
+        return self.alpha * float(np.linalg.norm(w))
+
+
+def test_refuses_a_non_separable_non_group_penalty_and_points_to_proximal_gradient():
     X, y = synthetic_data("regression", n_features=6)
     with pytest.raises(
         ValueError,
-        match='CoordinateDescent cannot solve Quadratic \\+ GroupLasso.*"proximal_gradient"',
+        match="CoordinateDescent cannot solve Quadratic \\+ WholeVector: it needs a separable "
+        'penalty.*or a group penalty.*"proximal_gradient"',
     ):
-        solve(X, y, Quadratic(), GroupLasso(0.1, groups=3), solver=CD)
+        solve(X, y, Quadratic(), WholeVector(0.1), solver=CD)
 
 
 def test_refuses_a_datafit_without_scalar_kernels():
@@ -404,3 +449,173 @@ def test_overflowing_column_raises_floating_point_error_not_nan():
     X[:, 2] *= 1e200  # sum_i c_i x_ij^2 overflows
     with pytest.raises(FloatingPointError, match="standardise X"):
         solve(X, y, Quadratic(), L1(0.1), solver=CD)
+
+
+def test_gram_is_for_separable_penalties():
+    X, y = synthetic_data("regression", n_features=6)
+    with pytest.raises(ValueError, match="gram=True is for separable penalties, got GroupLasso"):
+        solve(X, y, Quadratic(), GroupLasso(0.1, groups=3), solver=CD, gram=True)
+
+
+# ---- group penalties: block coordinate descent -----------------------------------------------
+def _colon_grouped():
+    data = load_dataset("colon_grouped")
+    X = np.asfortranarray(standardize(data["X"]))
+    y = np.where(data["y"] == data["y"].max(), 1.0, -1.0)
+    return X, y, data["groups"]
+
+
+def _group_lists(labels):
+    return [np.flatnonzero(labels == g) for g in np.unique(labels)]
+
+
+def _group_objective(X, y, kind, w, b, alpha, l1_ratio, labels, sample_weight=None):
+    """Datafit + alpha (r ||w||_1 + (1 - r) sum_g sqrt(|g|) ||w_g||_2), in numpy."""
+    c = weights_of(sample_weight, X.shape[0])
+    z = X @ w + b
+    if kind == "logistic":
+        loss = float(c @ np.logaddexp(0.0, -y * z))
+    else:
+        loss = 0.5 * float(c @ (y - z) ** 2)
+    groups = sum(np.sqrt(cols.size) * np.linalg.norm(w[cols]) for cols in _group_lists(labels))
+    return loss + alpha * (l1_ratio * np.abs(w).sum() + (1 - l1_ratio) * groups)
+
+
+def _cvxpy_group_objective(X, y, kind, alpha, l1_ratio, labels, sample_weight, fit_intercept):
+    c = weights_of(sample_weight, X.shape[0])
+    w = cp.Variable(X.shape[1])
+    b = cp.Variable() if fit_intercept else 0.0
+    z = X @ w + b
+    if kind == "logistic":
+        loss = c @ cp.logistic(-cp.multiply(y, z))
+    else:
+        loss = 0.5 * (c @ cp.square(y - z))
+    groups = sum(np.sqrt(cols.size) * cp.norm(w[cols], 2) for cols in _group_lists(labels))
+    regulariser = alpha * (l1_ratio * cp.norm1(w) + (1 - l1_ratio) * groups)
+    problem = cp.Problem(cp.Minimize(loss + regulariser))
+    problem.solve(solver=cp.CLARABEL, **CLARABEL_CONES)
+    assert problem.status == cp.OPTIMAL
+    return problem.value
+
+
+def _group_penalty(labels, l1_ratio, alpha=1.0):
+    if l1_ratio == 0.0:
+        return GroupLasso(alpha, groups=labels)
+    return SparseGroupLasso(alpha, groups=labels, l1_ratio=l1_ratio)
+
+
+@pytest.mark.parametrize(
+    ("kind", "l1_ratio", "fit_intercept", "weighted"),
+    [
+        ("quadratic", 0.0, False, False),
+        ("quadratic", 0.5, True, True),
+        ("logistic", 0.0, True, True),
+        ("logistic", 0.5, False, False),
+    ],
+)
+def test_group_penalties_match_cvxpy_on_colon_grouped(kind, l1_ratio, fit_intercept, weighted):
+    X, y, labels = _colon_grouped()
+    datafit = Logistic() if kind == "logistic" else Quadratic()
+    sample_weight = np.random.default_rng(1).uniform(0.2, 3.0, X.shape[0]) if weighted else None
+    options = {"sample_weight": sample_weight, "fit_intercept": fit_intercept}
+    alpha = 0.1 * _group_penalty(labels, l1_ratio).alpha_max(X, y, datafit, **options)
+    penalty = _group_penalty(labels, l1_ratio, alpha)
+    result = solve(X, y, datafit, penalty, solver=CD, tol=1e-10, history=True, **options)
+    assert result.history["certificate"][-1] <= 1e-10
+    certificate = recomputed_certificate(
+        X, y, datafit, penalty, result.coef, result.intercept, **options
+    )
+    assert certificate <= 1e-10
+    ours = _group_objective(
+        X, y, kind, result.coef, result.intercept, alpha, l1_ratio, labels, sample_weight
+    )
+    reference = _cvxpy_group_objective(X, y, kind, alpha, l1_ratio, labels, **options)
+    assert ours <= reference * (1 + 1e-6)
+    assert reference <= ours * (1 + 1e-6)
+    # some groups are zero and some are not: the blocks are really thresholded
+    norms = np.array([np.linalg.norm(result.coef[cols]) for cols in _group_lists(labels)])
+    assert 0 < np.count_nonzero(norms) < norms.size
+
+
+def _synthetic_grouped_csc():
+    """120 x 40 CSC design, 8 groups of unequal sizes on shuffled columns, one all-zero group."""
+    rng = np.random.default_rng(4)
+    X = sp.random(120, 40, density=0.25, random_state=rng, format="csc")
+    X.data = rng.standard_normal(X.data.size)
+    labels = rng.permutation(np.repeat(np.arange(8), [3, 7, 5, 5, 4, 6, 2, 8]))
+    X = X.tolil()
+    X[:, np.flatnonzero(labels == 6)] = 0.0  # L_g = 0 for group 6
+    X = sp.csc_matrix(X)
+    X.eliminate_zeros()
+    w_true = np.where(labels < 3, rng.standard_normal(40), 0.0)
+    y = X @ w_true + 0.3 * rng.standard_normal(120) + 1.0
+    return X, y, labels
+
+
+def test_group_csc_matches_dense_and_cvxpy_with_intercept_and_weights():
+    X, y, labels = _synthetic_grouped_csc()
+    sample_weight = np.random.default_rng(5).uniform(0.5, 2.0, X.shape[0])
+    options = {"sample_weight": sample_weight, "fit_intercept": True, "tol": 1e-10}
+    alpha = 0.1 * _group_penalty(labels, 0.3).alpha_max(
+        X, y, Quadratic(), sample_weight=sample_weight, fit_intercept=True
+    )
+    penalty = _group_penalty(labels, 0.3, alpha)
+    sparse = solve(X, y, Quadratic(), penalty, solver=CD, **options)
+    dense = solve(X.toarray(), y, Quadratic(), penalty, solver=CD, **options)
+    np.testing.assert_allclose(sparse.coef, dense.coef, rtol=1e-6, atol=1e-8)
+    assert sparse.intercept == pytest.approx(dense.intercept, rel=1e-6)
+    assert np.all(sparse.coef[labels == 6] == 0.0)
+    certificate = recomputed_certificate(
+        X, y, Quadratic(), penalty, sparse.coef, sparse.intercept, sample_weight, True
+    )
+    assert certificate <= 1e-10
+    ours = _group_objective(
+        X.toarray(),
+        y,
+        "quadratic",
+        sparse.coef,
+        sparse.intercept,
+        alpha,
+        0.3,
+        labels,
+        sample_weight,
+    )
+    reference = _cvxpy_group_objective(
+        X.toarray(), y, "quadratic", alpha, 0.3, labels, sample_weight, True
+    )
+    assert ours <= reference * (1 + 1e-6)
+    assert reference <= ours * (1 + 1e-6)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.5], ids=["GroupLasso", "SparseGroupLasso"])
+@pytest.mark.parametrize("datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"])
+def test_group_alpha_max_gives_zero_groups_and_just_below_does_not(
+    datafit, l1_ratio, fit_intercept
+):
+    X, y, labels = _colon_grouped()
+    alpha_max = _group_penalty(labels, l1_ratio).alpha_max(
+        X, y, datafit, fit_intercept=fit_intercept
+    )
+    options = {"solver": CD, "fit_intercept": fit_intercept}
+    at_max = solve(X, y, datafit, _group_penalty(labels, l1_ratio, alpha_max), **options)
+    assert np.all(at_max.coef == 0.0)
+    below = solve(X, y, datafit, _group_penalty(labels, l1_ratio, 0.99 * alpha_max), **options)
+    assert np.count_nonzero(below.coef) >= 1
+
+
+@pytest.mark.parametrize("datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"])
+def test_auto_picks_coordinate_descent_for_group_penalties(datafit):
+    X, y, labels = _colon_grouped()
+    penalty = GroupLasso(0.05, groups=labels)
+    assert choose_solver(X, datafit, penalty) == CD
+    assert solve(X, y, datafit, penalty).solver == CD
+
+
+def test_group_max_iter_one_warns_with_the_duality_gap():
+    X, y, labels = _colon_grouped()
+    with pytest.warns(
+        ConvergenceWarning, match="coordinate_descent stopped at max_iter=1 with duality gap"
+    ):
+        result = solve(X, y, Quadratic(), GroupLasso(0.01, groups=labels), solver=CD, max_iter=1)
+    assert result.n_iter == 1

@@ -7,6 +7,12 @@ Three storage formats share the same coordinate update (see the solver's docstri
 * ``_gram_epochs``: the quadratic datafit through the (weighted, centred if an intercept is fitted)
   Gram matrix :math:`Q = X_c^\top C X_c` and :math:`X_c^\top C y_c`, ``Qw`` maintained.
 
+and, for the group penalties (block coordinate descent, one group at a time):
+
+* ``_dense_block_epochs`` / ``_sparse_block_epochs``: the same two layouts of ``X``, with the
+  block kernels of :mod:`lpreg.penalties.group` called directly (only the datafit kernel is
+  an argument).
+
 Each runs ``n_epochs`` passes over the working set ``ws`` (the intercept, if fitted, is updated
 after each pass), writes ``w[ws]`` and the intercept after every pass into ``iterates`` (for
 Anderson extrapolation) and, if ``compute_kkt``, returns the largest subdifferential distance
@@ -20,6 +26,7 @@ import numpy as np
 from numba import njit
 
 from lpreg.penalties.base import prox_coordinate, subdiff_distance_coordinate
+from lpreg.penalties.group import group_prox_block, group_subdiff_distance_block
 
 
 @njit
@@ -291,3 +298,212 @@ def anderson_extrapolate(iterates):
         return None
     coefficients = z / total
     return coefficients @ iterates[1:]
+
+
+# --------------------------------------------------------------------------------------------
+# block coordinate descent (group penalties); the block kernels are fixed, so numba compiles
+# one loop per (datafit kernel, dtype, layout)
+# --------------------------------------------------------------------------------------------
+
+
+@njit
+def _dense_block_epochs(
+    X,
+    y,
+    c,
+    Xw,
+    w,
+    state,
+    ws,
+    group_indices,
+    group_ptr,
+    group_weights,
+    lipschitz,
+    n_epochs,
+    fit_intercept,
+    curvature,
+    derivative,
+    datafit_params,
+    params,
+    iterates,
+    compute_kkt,
+):
+    r"""Block passes over the groups ``ws`` on Fortran dense ``X``, ``Xw`` maintained.
+
+    Group ``g`` (columns ``group_indices[group_ptr[g]:group_ptr[g + 1]]``) takes the step
+    :math:`w_g \leftarrow \operatorname{prox}_{G_g / L_g}(w_g - \nabla_g F / L_g)` with
+    ``L_g = lipschitz[g]``; a group with ``L_g = 0`` (zero columns) is set to 0.  ``iterates``
+    rows hold the columns of ``ws`` group by group, then the intercept.
+    """
+    n_samples = X.shape[0]
+    intercept = state[0]
+    scaled = np.empty(n_samples, dtype=np.float64)
+    largest = 0
+    for position in range(ws.shape[0]):
+        g = ws[position]
+        largest = max(largest, group_ptr[g + 1] - group_ptr[g])
+    block = np.empty(largest, dtype=np.float64)
+    for epoch in range(n_epochs):
+        for position in range(ws.shape[0]):
+            g = ws[position]
+            start = group_ptr[g]
+            size = group_ptr[g + 1] - start
+            if lipschitz[g] == 0.0:
+                for k in range(size):
+                    w[group_indices[start + k]] = 0.0
+                continue
+            for i in range(n_samples):
+                scaled[i] = c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            step = 1.0 / lipschitz[g]
+            for k in range(size):
+                j = group_indices[start + k]
+                grad = 0.0
+                for i in range(n_samples):
+                    grad += X[i, j] * scaled[i]
+                block[k] = w[j] - grad * step
+            new = group_prox_block(block[:size], step, params, group_weights[g])
+            for k in range(size):
+                j = group_indices[start + k]
+                delta = new[k] - w[j]
+                if delta != 0.0:
+                    w[j] = new[k]
+                    for i in range(n_samples):
+                        Xw[i] += delta * X[i, j]
+        if fit_intercept:
+            total = 0.0
+            for i in range(n_samples):
+                total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            intercept -= total / curvature
+        _record_blocks(w, ws, group_indices, group_ptr, intercept, iterates, epoch)
+    state[0] = intercept
+    if not compute_kkt:
+        return 0.0
+    for i in range(n_samples):
+        scaled[i] = c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+    violation = 0.0
+    gradient = np.empty(largest, dtype=np.float64)
+    for position in range(ws.shape[0]):
+        g = ws[position]
+        start = group_ptr[g]
+        size = group_ptr[g + 1] - start
+        for k in range(size):
+            j = group_indices[start + k]
+            grad = 0.0
+            for i in range(n_samples):
+                grad += X[i, j] * scaled[i]
+            gradient[k] = grad
+            block[k] = w[j]
+        distance = group_subdiff_distance_block(
+            block[:size], gradient[:size], params, group_weights[g]
+        )
+        violation = max(violation, distance)
+    if fit_intercept:
+        total = 0.0
+        for i in range(n_samples):
+            total += scaled[i]
+        violation = max(violation, abs(total))
+    return violation
+
+
+@njit
+def _sparse_block_epochs(
+    data,
+    indices,
+    indptr,
+    y,
+    c,
+    Xw,
+    w,
+    state,
+    ws,
+    group_indices,
+    group_ptr,
+    group_weights,
+    lipschitz,
+    n_epochs,
+    fit_intercept,
+    curvature,
+    derivative,
+    datafit_params,
+    params,
+    iterates,
+    compute_kkt,
+):
+    """``_dense_block_epochs`` for CSC ``X`` given as ``(data, indices, indptr)``."""
+    n_samples = Xw.shape[0]
+    intercept = state[0]
+    largest = 0
+    for position in range(ws.shape[0]):
+        g = ws[position]
+        largest = max(largest, group_ptr[g + 1] - group_ptr[g])
+    block = np.empty(largest, dtype=np.float64)
+    for epoch in range(n_epochs):
+        for position in range(ws.shape[0]):
+            g = ws[position]
+            start = group_ptr[g]
+            size = group_ptr[g + 1] - start
+            if lipschitz[g] == 0.0:
+                for k in range(size):
+                    w[group_indices[start + k]] = 0.0
+                continue
+            step = 1.0 / lipschitz[g]
+            for k in range(size):
+                j = group_indices[start + k]
+                grad = 0.0
+                for p in range(indptr[j], indptr[j + 1]):
+                    i = indices[p]
+                    grad += data[p] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+                block[k] = w[j] - grad * step
+            new = group_prox_block(block[:size], step, params, group_weights[g])
+            for k in range(size):
+                j = group_indices[start + k]
+                delta = new[k] - w[j]
+                if delta != 0.0:
+                    w[j] = new[k]
+                    for p in range(indptr[j], indptr[j + 1]):
+                        Xw[indices[p]] += delta * data[p]
+        if fit_intercept:
+            total = 0.0
+            for i in range(n_samples):
+                total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            intercept -= total / curvature
+        _record_blocks(w, ws, group_indices, group_ptr, intercept, iterates, epoch)
+    state[0] = intercept
+    if not compute_kkt:
+        return 0.0
+    violation = 0.0
+    gradient = np.empty(largest, dtype=np.float64)
+    for position in range(ws.shape[0]):
+        g = ws[position]
+        start = group_ptr[g]
+        size = group_ptr[g + 1] - start
+        for k in range(size):
+            j = group_indices[start + k]
+            grad = 0.0
+            for p in range(indptr[j], indptr[j + 1]):
+                i = indices[p]
+                grad += data[p] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+            gradient[k] = grad
+            block[k] = w[j]
+        distance = group_subdiff_distance_block(
+            block[:size], gradient[:size], params, group_weights[g]
+        )
+        violation = max(violation, distance)
+    if fit_intercept:
+        total = 0.0
+        for i in range(n_samples):
+            total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
+        violation = max(violation, abs(total))
+    return violation
+
+
+@njit(cache=True)
+def _record_blocks(w, ws, group_indices, group_ptr, intercept, iterates, epoch):
+    """Write the columns of the groups ``ws`` (group by group), then the intercept."""
+    position = 0
+    for index in range(ws.shape[0]):
+        g = ws[index]
+        for k in range(group_ptr[g], group_ptr[g + 1]):
+            iterates[epoch, position] = w[group_indices[k]]
+            position += 1
+    iterates[epoch, position] = intercept

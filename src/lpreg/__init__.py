@@ -26,6 +26,8 @@ _ESTIMATORS = (
     "LogisticRegression",
     "LpRegression",
     "MCPRegression",
+    "NormBallClassifier",
+    "NormBallRegression",
     "Ridge",
     "SCADRegression",
 )

@@ -11,6 +11,7 @@ from lpreg.estimators.linear import (
     SCADRegression,
 )
 from lpreg.estimators.logistic import LogisticRegression
+from lpreg.estimators.norm_ball import NormBallClassifier, NormBallRegression
 
 __all__ = [
     "ElasticNet",
@@ -20,6 +21,8 @@ __all__ = [
     "LogisticRegression",
     "LpRegression",
     "MCPRegression",
+    "NormBallClassifier",
+    "NormBallRegression",
     "Ridge",
     "SCADRegression",
 ]

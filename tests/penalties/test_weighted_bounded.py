@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from conftest import load_dataset
 
-from lpreg import L1, MCP, SCAD, Bounded, ElasticNet, GroupLasso, WeightedL1
+from lpreg import L1, MCP, SCAD, Bounded, GroupLasso, WeightedL1
+from lpreg.penalties import ElasticNet
 from lpreg.datafits.quadratic import Quadratic
 
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import load_dataset
 
 from lpreg import L1, MCP, SCAD, Bounded, GroupLasso, WeightedL1
-from lpreg.penalties import ElasticNet
 from lpreg.datafits.quadratic import Quadratic
+from lpreg.penalties import ElasticNet
 
 
 def test_weighted_l1_prox_is_soft_thresholding_at_weighted_levels():

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from lpreg._validation import check_design, check_real_scalar
-from lpreg.certificates import duality_gap
+from lpreg.certificates import duality_gap_from_gradient
 from lpreg.datafits.base import NormalizedWeights, normalized_sample_weight
 
 __all__ = [
@@ -120,30 +120,46 @@ class Problem:
     verbose: bool = False
     extra: dict = field(default_factory=dict)
 
-    def certificate_at(self, w, intercept):
-        """Relative certificate at ``(w, intercept)``: the duality gap or the KKT violation."""
-        if self.certificate == "duality_gap":
-            gap, _, _ = duality_gap(
-                self.X, self.y, w, intercept, self.datafit, self.penalty, self.raw_sample_weight
-            )
-            gap = gap / self.scale_gap
-            if self.fit_intercept or np.any(self.penalty.coordinate_weights(self.n_features) == 0):
-                gap = max(gap, self.kkt_at(w, intercept, unpenalized_only=True))
-            return gap
-        return self.kkt_at(w, intercept)
-
-    def kkt_at(self, w, intercept, unpenalized_only=False):
-        """Relative KKT violation (all coordinates, or only unpenalized ones and intercept)."""
+    def evaluate(self, w, intercept):
+        """Objective, relative gap (None without one) and relative KKT violation at ``(w, b)``,
+        from one product with ``X`` and one with ``X.T``."""
+        w = np.asarray(w, dtype=np.float64)
         Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
         g = self.datafit.raw_gradient(self.y, Xw, self.raw_sample_weight)
         grad = np.asarray(self.X.T @ g, dtype=np.float64).ravel()
-        distances = self.penalty.subdiff_distance(np.asarray(w, dtype=np.float64), grad)
-        if unpenalized_only:
-            distances = distances[self.penalty.coordinate_weights(self.n_features) == 0]
-        violation = float(np.max(distances, initial=0.0))
-        if self.fit_intercept:
-            violation = max(violation, abs(float(g.sum())))
-        return violation / self.scale_kkt
+        distances = self.penalty.subdiff_distance(w, grad)
+        intercept_violation = abs(float(g.sum())) if self.fit_intercept else 0.0
+        kkt = max(float(np.max(distances, initial=0.0)), intercept_violation) / self.scale_kkt
+        if self.certificate != "duality_gap":
+            objective = self.datafit.value(self.y, Xw, self.raw_sample_weight)
+            return objective + self.penalty.value(w), None, kkt
+        gap, objective, _ = duality_gap_from_gradient(
+            self.y,
+            w,
+            intercept,
+            Xw,
+            g,
+            grad,
+            self.datafit,
+            self.penalty,
+            self.raw_sample_weight,
+        )
+        gap = gap / self.scale_gap
+        unpenalized = self.penalty.coordinate_weights(self.n_features) == 0
+        if self.fit_intercept or np.any(unpenalized):
+            # the gap holds b and the unpenalized coordinates fixed: certify them by KKT
+            rest = float(np.max(distances[unpenalized], initial=0.0))
+            gap = max(gap, max(rest, intercept_violation) / self.scale_kkt)
+        return objective, gap, kkt
+
+    def certificate_at(self, w, intercept):
+        """Relative certificate at ``(w, intercept)``: the duality gap or the KKT violation."""
+        _, gap, kkt = self.evaluate(w, intercept)
+        return kkt if gap is None else gap
+
+    def kkt_at(self, w, intercept):
+        """Relative KKT violation at ``(w, intercept)`` (all coordinates and the intercept)."""
+        return self.evaluate(w, intercept)[2]
 
     def objective(self, w, intercept):
         Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
@@ -337,13 +353,8 @@ def finalize(problem, coef, intercept, n_iter, trace, name, start=None):
             f"{name} produced non-finite coefficients after {n_iter} iterations; the problem is "
             "badly scaled (standardise X) or the step size is too large."
         )
-    kkt = problem.kkt_at(coef, intercept)
-    gap = None
-    if problem.certificate == "duality_gap":
-        gap = problem.certificate_at(coef, intercept)
-        converged = gap <= problem.tol
-    else:
-        converged = kkt <= problem.tol
+    objective, gap, kkt = problem.evaluate(coef, intercept)
+    converged = (kkt if gap is None else gap) <= problem.tol
     result = SolveResult(
         coef=coef.astype(problem.dtype, copy=False),
         intercept=float(intercept),
@@ -352,7 +363,7 @@ def finalize(problem, coef, intercept, n_iter, trace, name, start=None):
         gap=gap,
         kkt_violation=kkt,
         converged=bool(converged),
-        objective=problem.objective(coef, intercept),
+        objective=objective,
         solver=name,
         history=trace,
     )

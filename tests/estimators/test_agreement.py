@@ -7,10 +7,10 @@ in scikit-learn's scaling, so a scaling slip on either side (n, sample weights, 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import load_dataset
 from sklearn import linear_model as sk
 
 import lpreg.estimators as lp
-from conftest import load_dataset
 
 
 def _standardised(name):

@@ -30,6 +30,11 @@ _ESTIMATORS = (
     "NormBallRegression",
     "Ridge",
     "SCADRegression",
+    "ElasticNetCV",
+    "LassoCV",
+    "LassoIC",
+    "LogisticRegressionCV",
+    "LpRegressionCV",
 )
 _LAZY = {
     "solve": ("lpreg.solvers", "solve"),

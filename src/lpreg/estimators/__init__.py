@@ -1,6 +1,13 @@
 """scikit-learn estimators over (datafit, penalty, solver)."""
 
 from lpreg.estimators.base import GeneralizedLinearEstimator
+from lpreg.estimators.cv import (
+    ElasticNetCV,
+    LassoCV,
+    LassoIC,
+    LogisticRegressionCV,
+    LpRegressionCV,
+)
 from lpreg.estimators.linear import (
     ElasticNet,
     HuberRegression,
@@ -25,4 +32,9 @@ __all__ = [
     "NormBallRegression",
     "Ridge",
     "SCADRegression",
+    "ElasticNetCV",
+    "LassoCV",
+    "LassoIC",
+    "LogisticRegressionCV",
+    "LpRegressionCV",
 ]

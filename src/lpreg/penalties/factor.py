@@ -27,8 +27,10 @@ def _readonly(array):
 @register_penalty(
     examples=[
         {"penalty": ("L1", {"alpha": 0.5}), "factors": [1.0, 0.0, 2.0, 0.5, 1.0, 3.0]},
-        {"penalty": ("ElasticNet", {"alpha": 1.0, "l1_ratio": 0.3}),
-         "factors": [0.5, 1.0, 1.0, 0.0, 2.0, 1.0]},
+        {
+            "penalty": ("ElasticNet", {"alpha": 1.0, "l1_ratio": 0.3}),
+            "factors": [0.5, 1.0, 1.0, 0.0, 2.0, 1.0],
+        },
     ]
 )
 @dataclass(frozen=True, eq=False, repr=False)

@@ -21,6 +21,7 @@ __version__ = "0.1.0.dev0"
 _ESTIMATORS = (
     "ElasticNet",
     "GeneralizedLinearEstimator",
+    "GroupLassoRegression",
     "HuberRegression",
     "Lasso",
     "LogisticRegression",

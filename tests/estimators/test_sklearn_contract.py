@@ -5,6 +5,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from lpreg.estimators import (
     ElasticNet,
     GeneralizedLinearEstimator,
+    GroupLassoRegression,
     HuberRegression,
     Lasso,
     LogisticRegression,
@@ -21,10 +22,13 @@ ESTIMATORS = [
     LpRegression(alpha=0.1, p=0.5, tol=1e-8),
     MCPRegression(alpha=0.1),
     SCADRegression(alpha=0.1),
-    HuberRegression(alpha=0.1),
+    HuberRegression(alpha=0.1, tol=1e-8),
+    GroupLassoRegression(alpha=0.1, groups=1),
+    GroupLassoRegression(alpha=0.1, groups=1, l1_ratio=0.5),
     GeneralizedLinearEstimator(),
     LogisticRegression(penalty="l1", C=1.0),
     LogisticRegression(penalty="l2", C=1.0),
+    LogisticRegression(penalty="elasticnet", alpha=0.01),
 ]
 
 

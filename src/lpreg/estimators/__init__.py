@@ -8,6 +8,7 @@ from lpreg.estimators.cv import (
     LogisticRegressionCV,
     LpRegressionCV,
 )
+from lpreg.estimators.group import GroupLassoRegression
 from lpreg.estimators.linear import (
     ElasticNet,
     HuberRegression,
@@ -23,6 +24,7 @@ from lpreg.estimators.norm_ball import NormBallClassifier, NormBallRegression
 __all__ = [
     "ElasticNet",
     "GeneralizedLinearEstimator",
+    "GroupLassoRegression",
     "HuberRegression",
     "Lasso",
     "LogisticRegression",

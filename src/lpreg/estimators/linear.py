@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
-from lpreg._validation import check_real_scalar
-from lpreg.estimators.base import GeneralizedLinearEstimator
+from lpreg.estimators.base import (
+    ALPHA_CONSTRAINT,
+    COMMON_CONSTRAINTS,
+    GeneralizedLinearEstimator,
+    check_penalty_factor,
+)
 
 __all__ = [
     "ElasticNet",
@@ -18,8 +24,21 @@ __all__ = [
 ]
 
 
+L1_RATIO_CONSTRAINT = {
+    "low": 0.0,
+    "high": 1.0,
+    "hint": "To weight L1 by a and squared L2 by b, pass alpha=a+b, l1_ratio=a/(a+b).",
+}
+
+
 class _PenalizedRegression(GeneralizedLinearEstimator):
     """Shared parameters of the named estimators: alpha, positive, penalty_factor."""
+
+    _constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "alpha": ALPHA_CONSTRAINT,
+        "positive": "boolean",
+    }
 
     def __init__(
         self,
@@ -50,20 +69,15 @@ class _PenalizedRegression(GeneralizedLinearEstimator):
     def _base_penalty(self, alpha):
         raise NotImplementedError
 
+    def _check_params(self):
+        super()._check_params()
+        check_penalty_factor(self.penalty_factor, type(self).__name__)
+
     def _penalty(self, n_features, sample_weight_sum, n_samples):
         from lpreg.penalties.factor import compose_penalty
 
-        alpha = check_real_scalar(
-            self.alpha,
-            "alpha",
-            type(self).__name__,
-            low=0.0,
-            high=np.inf,
-            high_inclusive=False,
-            hint="alpha is the penalty strength; 0 means no penalty.",
-        )
         return compose_penalty(
-            self._base_penalty(alpha),
+            self._base_penalty(float(self.alpha)),
             n_features,
             positive=self.positive,
             penalty_factor=self.penalty_factor,
@@ -122,9 +136,14 @@ class ElasticNet(_PenalizedRegression):
         \min_{w, b}\; \frac{1}{2 n} \sum_i s_i (y_i - x_i^\top w - b)^2
         + \alpha \sum_j c_j \Big(r |w_j| + \frac{1 - r}{2} w_j^2\Big)
 
-    ``r = l1_ratio``; the same function as scikit-learn's ``ElasticNet(alpha, l1_ratio)``.
-    Other parameters as :class:`Lasso`.
+    ``r = l1_ratio`` in [0, 1]; the same function as scikit-learn's
+    ``ElasticNet(alpha, l1_ratio)``.  Other parameters as :class:`Lasso`.
     """
+
+    _constraints: ClassVar[dict] = {
+        **_PenalizedRegression._constraints,
+        "l1_ratio": L1_RATIO_CONSTRAINT,
+    }
 
     def __init__(
         self,
@@ -210,7 +229,21 @@ class LpRegression(_PenalizedRegression):
 
     ``p < 1`` is non-convex and sparser than the lasso (certified by the KKT violation of the
     exact prox); ``p = 1`` is :class:`Lasso`; ``p > 1`` is smooth and never gives exact zeros.
+    ``p`` must be > 0 (``p = 0``, best subset, is not supported).  Other parameters as
+    :class:`Lasso`.
     """
+
+    _constraints: ClassVar[dict] = {
+        **_PenalizedRegression._constraints,
+        "p": {
+            "low": 0.0,
+            "high": np.inf,
+            "low_inclusive": False,
+            "high_inclusive": False,
+            "hint": "p = 0 (best subset) is not supported; for sparser fits than L1 use "
+            "p=0.5 or MCPRegression.",
+        },
+    }
 
     def __init__(
         self,
@@ -249,7 +282,22 @@ class MCPRegression(_PenalizedRegression):
     .. math::
         \min_{w, b}\; \frac{1}{2 n} \sum_i s_i (y_i - x_i^\top w - b)^2
         + \sum_j c_j\, \mathrm{MCP}_{\alpha, \gamma}(w_j)
+
+    with ``gamma > 1`` (see :class:`lpreg.penalties.MCP`).  Other parameters as
+    :class:`Lasso`.
     """
+
+    _constraints: ClassVar[dict] = {
+        **_PenalizedRegression._constraints,
+        "gamma": {
+            "low": 1.0,
+            "high": np.inf,
+            "low_inclusive": False,
+            "high_inclusive": False,
+            "hint": "gamma -> 1 approaches hard thresholding, large gamma approaches L1; "
+            "gamma=3 is a common choice.",
+        },
+    }
 
     def __init__(
         self,
@@ -288,7 +336,21 @@ class SCADRegression(MCPRegression):
     .. math::
         \min_{w, b}\; \frac{1}{2 n} \sum_i s_i (y_i - x_i^\top w - b)^2
         + \sum_j c_j\, \mathrm{SCAD}_{\alpha, \gamma}(w_j)
+
+    with ``gamma > 2`` (see :class:`lpreg.penalties.SCAD`).  Other parameters as
+    :class:`Lasso`.
     """
+
+    _constraints: ClassVar[dict] = {
+        **_PenalizedRegression._constraints,
+        "gamma": {
+            "low": 2.0,
+            "high": np.inf,
+            "low_inclusive": False,
+            "high_inclusive": False,
+            "hint": "Fan & Li recommend gamma=3.7; larger gamma approaches L1.",
+        },
+    }
 
     def __init__(
         self,
@@ -330,8 +392,21 @@ class HuberRegression(_PenalizedRegression):
 
     with :math:`h_\delta(r) = r^2/2` for :math:`|r| \le \delta`, else
     :math:`\delta |r| - \delta^2 / 2` (no scale estimate, unlike scikit-learn's
-    ``HuberRegressor``).
+    ``HuberRegressor``), ``delta > 0`` and ``r = l1_ratio`` in [0, 1].  Other parameters as
+    :class:`Lasso`.
     """
+
+    _constraints: ClassVar[dict] = {
+        **_PenalizedRegression._constraints,
+        "delta": {
+            "low": 0.0,
+            "high": np.inf,
+            "low_inclusive": False,
+            "high_inclusive": False,
+            "hint": "delta is the residual size where the loss turns from squared to linear.",
+        },
+        "l1_ratio": L1_RATIO_CONSTRAINT,
+    }
 
     def __init__(
         self,

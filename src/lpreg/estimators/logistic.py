@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from lpreg._validation import check_real_scalar
-from lpreg.estimators.base import _check_sample_weight
+from lpreg.estimators.base import (
+    COMMON_CONSTRAINTS,
+    _check_numeric_columns,
+    check_parameters,
+    check_penalty_factor,
+    run_solver,
+    validate_fit_data,
+)
+from lpreg.estimators.group import _reowned
 
 __all__ = ["LogisticRegression"]
 
-_PENALTY_NAMES = ("l1", "l2", "elasticnet", "lp", "mcp", "scad")
+_PENALTY_NAMES = ("l1", "l2", "elasticnet", "lp", "mcp", "scad", "group")
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -23,38 +32,105 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         \min_{w, b}\; \frac{1}{n} \sum_{i=1}^{n} s_i \log\big(1 + e^{-y_i (x_i^\top w + b)}\big)
         + \alpha\, G(w), \qquad y_i \in \{-1, +1\}
 
-    with sample weights :math:`s_i` rescaled to sum to ``n``.  ``penalty`` picks ``G``:
-    ``"l1"`` :math:`\sum_j |w_j|`, ``"l2"`` :math:`\frac12 \|w\|_2^2`, ``"elasticnet"``
-    (``l1_ratio``), ``"lp"`` (``p``), ``"mcp"``/``"scad"`` (``gamma``), or a penalty object
-    (used as given, ``alpha`` ignored).
+    with sample weights :math:`s_i` rescaled to sum to ``n`` (none: all 1; ``y_i = +1`` for
+    ``classes_[1]``).  ``penalty`` picks ``G``: ``"l1"`` :math:`\sum_j c_j |w_j|`, ``"l2"``
+    :math:`\frac12 \sum_j c_j w_j^2`, ``"elasticnet"``
+    :math:`\sum_j c_j (r |w_j| + \frac{1-r}{2} w_j^2)` with ``r = l1_ratio``, ``"lp"``
+    :math:`\sum_j c_j |w_j|^p`, ``"mcp"``/``"scad"`` (``gamma``; then :math:`\alpha G` stands
+    for :class:`lpreg.penalties.MCP` / ``SCAD`` with strength ``alpha``), ``"group"``
+    :math:`\sum_g \sqrt{|g|} \|w_g\|_2` over ``groups``, or a
+    :class:`~lpreg.penalties.Penalty` object, used as given (its own strength; ``alpha``/``C``
+    are then ignored).  :math:`c_j` is ``penalty_factor``
+    (default 1).
 
     scikit-learn's ``C`` is accepted: ``alpha = 1 / (C n)`` (``n`` = sum of the sample
-    weights), which makes the objective scikit-learn's ``LogisticRegression(C=C)`` one divided
-    by ``C n`` — the same model.  Give either ``alpha`` or ``C``.
+    weights, the number of samples without weights), which makes the objective
+    scikit-learn's ``LogisticRegression(C=C)`` one divided by ``C n`` -- the same model.  Give
+    either ``alpha`` or ``C``.
+
+    More than two classes are fitted one-vs-rest: one binary problem per class (class ``k``
+    against the others); ``predict_proba`` normalises the K sigmoid scores to sum to 1.  The
+    multinomial (softmax) loss is not implemented.
 
     Parameters
     ----------
-    penalty : str or Penalty, default="l2"
+    penalty : {"l1", "l2", "elasticnet", "lp", "mcp", "scad", "group"} or Penalty, default="l2"
     alpha : float or None, default=None
-        Strength; ``None`` with ``C=None`` means ``C = 1``.
+        Strength, ``>= 0``; ``None`` with ``C=None`` means ``C = 1``.
     C : float or None, default=None
+        Inverse strength in scikit-learn's scaling, ``> 0``.
     l1_ratio : float, default=0.5
+        In [0, 1], for ``penalty="elasticnet"``.
     p : float, default=0.5
+        ``> 0``, for ``penalty="lp"``.
     gamma : float, default=3.0
+        ``> 1`` for ``"mcp"``, ``> 2`` for ``"scad"``.
+    groups : int, array-like or list of lists, default=None
+        The partition of the columns for ``penalty="group"`` (as :class:`lpreg.GroupLasso`).
     fit_intercept : bool, default=True
+    positive : bool, default=False
+        Constrain the coefficients to be ``>= 0`` (separable penalties).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers :math:`c_j \ge 0` (0: unpenalised; separable penalties).
     warm_start : bool, default=False
     max_iter : int, default=1000
     tol : float, default=1e-4
+        Certificate target (duality gap or KKT violation, relative).
     solver : str, default="auto"
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The sorted labels (any type ``numpy.unique`` sorts: ints, floats, strings, bools).
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
     intercept_ : ndarray of shape (1,) or (n_classes,)
     n_iter_, dual_gap_, kkt_violation_, converged_ : ndarray, one entry per binary problem
+        ``dual_gap_`` is NaN where the certificate is the KKT violation (non-convex penalty).
     solver_ : str
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str (only with pandas input)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lpreg import LogisticRegression
+    >>> X = np.array([[-2.0, 1.0], [-1.0, 0.0], [1.0, 1.0], [2.0, 0.0]])
+    >>> model = LogisticRegression(penalty="l1", alpha=0.05).fit(X, ["no", "no", "yes", "yes"])
+    >>> model.predict([[3.0, 0.0], [-3.0, 0.0]]).tolist()
+    ['yes', 'no']
     """
+
+    _constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "positive": "boolean",
+        "alpha": {
+            "allow_none": True,
+            "low": 0.0,
+            "high": np.inf,
+            "high_inclusive": False,
+            "hint": "alpha is the penalty strength; 0 means no penalty.",
+        },
+        "C": {
+            "allow_none": True,
+            "low": 0.0,
+            "low_inclusive": False,
+            "high": np.inf,
+            "hint": "C is scikit-learn's inverse strength, alpha = 1 / (C * n_samples).",
+        },
+        "l1_ratio": {
+            "low": 0.0,
+            "high": 1.0,
+            "hint": "l1_ratio=1 is L1, l1_ratio=0 is squared L2.",
+        },
+        "p": {
+            "low": 0.0,
+            "high": np.inf,
+            "low_inclusive": False,
+            "high_inclusive": False,
+            "hint": "p = 0 (best subset) is not supported; for sparser fits than L1 use "
+            "p=0.5 or penalty='mcp'.",
+        },
+    }
 
     def __init__(
         self,
@@ -65,7 +141,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         l1_ratio=0.5,
         p=0.5,
         gamma=3.0,
+        groups=None,
         fit_intercept=True,
+        positive=False,
+        penalty_factor=None,
         warm_start=False,
         max_iter=1000,
         tol=1e-4,
@@ -77,88 +156,148 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.l1_ratio = l1_ratio
         self.p = p
         self.gamma = gamma
+        self.groups = groups
         self.fit_intercept = fit_intercept
+        self.positive = positive
+        self.penalty_factor = penalty_factor
         self.warm_start = warm_start
         self.max_iter = max_iter
         self.tol = tol
         self.solver = solver
 
-    def _strength(self, weight_sum):
+    def _check_params(self):
+        from lpreg import penalties
+
         owner = type(self).__name__
+        check_parameters(self, self._constraints)
         if self.alpha is not None and self.C is not None:
             raise ValueError(
                 f"{owner}: give either alpha or C, not both (got alpha={self.alpha}, "
                 f"C={self.C}); alpha = 1 / (C * n_samples)."
             )
-        if self.alpha is not None:
-            return check_real_scalar(
-                self.alpha, "alpha", owner, low=0.0, high=np.inf, high_inclusive=False
+        if isinstance(self.penalty, penalties.Penalty):
+            pass
+        elif not isinstance(self.penalty, str) or self.penalty not in _PENALTY_NAMES:
+            raise ValueError(
+                f"{owner}: penalty must be one of {list(_PENALTY_NAMES)} or a Penalty object "
+                f"(e.g. lpreg.L1(0.1)), got {self.penalty!r}."
             )
-        C = 1.0 if self.C is None else self.C
-        C = check_real_scalar(C, "C", owner, low=0.0, low_inclusive=False)
+        if self.penalty in ("mcp", "scad"):
+            low = 1.0 if self.penalty == "mcp" else 2.0
+            check_real_scalar(
+                self.gamma,
+                "gamma",
+                owner,
+                low=low,
+                low_inclusive=False,
+                high=np.inf,
+                high_inclusive=False,
+                hint=f"penalty={self.penalty!r} needs gamma > {low:g}; 3.7 is a common choice.",
+            )
+        if self.penalty == "group" and self.groups is None:
+            raise ValueError(
+                f"{owner}: penalty='group' needs groups (a group index per column, an int "
+                "group size, or a list of column lists), got groups=None."
+            )
+        check_penalty_factor(self.penalty_factor, owner)
+        separable = not (
+            self.penalty == "group"
+            or (isinstance(self.penalty, penalties.Penalty) and not self.penalty.is_separable)
+        )
+        if not separable and (self.positive or self.penalty_factor is not None):
+            raise ValueError(
+                f"{owner}: positive=True and penalty_factor apply to separable penalties only, "
+                f"got penalty={self.penalty!r}; for group penalties pass group_weights to "
+                "lpreg.GroupLasso instead."
+            )
+
+    def _strength(self, weight_sum):
+        if self.alpha is not None:
+            return float(self.alpha)
+        C = 1.0 if self.C is None else float(self.C)
         return 1.0 / (C * weight_sum)
 
-    def _make_penalty(self, alpha):
+    def _make_penalty(self, alpha, n_features):
         from lpreg import penalties
+        from lpreg.penalties.factor import compose_penalty
 
         owner = type(self).__name__
         if isinstance(self.penalty, penalties.Penalty):
-            return self.penalty
-        if self.penalty not in _PENALTY_NAMES:
-            raise ValueError(
-                f"{owner}: penalty must be one of {list(_PENALTY_NAMES)} or a Penalty object, "
-                f"got {self.penalty!r}."
-            )
-        if self.penalty == "l1":
-            return penalties.L1(alpha)
-        if self.penalty == "l2":
-            return penalties.L2(alpha)
-        if self.penalty == "elasticnet":
-            return penalties.ElasticNet(alpha, l1_ratio=self.l1_ratio)
-        if self.penalty == "lp":
-            return penalties.Lp(alpha, p=self.p)
-        if self.penalty == "mcp":
-            return penalties.MCP(alpha, gamma=self.gamma)
-        return penalties.SCAD(alpha, gamma=self.gamma)
+            base = self.penalty
+        elif self.penalty == "l1":
+            base = penalties.L1(alpha)
+        elif self.penalty == "l2":
+            base = penalties.L2(alpha)
+        elif self.penalty == "elasticnet":
+            base = penalties.ElasticNet(alpha, l1_ratio=self.l1_ratio)
+        elif self.penalty == "lp":
+            base = penalties.Lp(alpha, p=self.p)
+        elif self.penalty == "mcp":
+            base = penalties.MCP(alpha, gamma=self.gamma)
+        elif self.penalty == "scad":
+            base = penalties.SCAD(alpha, gamma=self.gamma)
+        else:
+            try:
+                base = penalties.GroupLasso(alpha, groups=self.groups)
+                base.group_structure(n_features)
+            except (TypeError, ValueError) as exc:
+                raise _reowned(exc, owner) from None
+            return base
+        return compose_penalty(
+            base,
+            n_features,
+            positive=self.positive,
+            penalty_factor=self.penalty_factor,
+            owner=owner,
+        )
 
     def fit(self, X, y, sample_weight=None):
-        """Fit one binary problem (two classes) or one per class (one-vs-rest)."""
-        from lpreg.datafits import Logistic
-        from lpreg.solvers import solve
+        """Fit one binary problem (two classes) or one per class (one-vs-rest).
 
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Class labels of any sortable type; at least two classes.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+        """
         owner = type(self).__name__
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=("csc", "csr", "coo"),
-            dtype=[np.float64, np.float32],
-            order="F",
-        )
-        check_classification_targets(y)
-        if sp.issparse(X):
-            X = X.tocsc()
-        n_samples = X.shape[0]
+        self._check_params()
+        X, y, weights = validate_fit_data(self, X, y, sample_weight, regression=False)
+        try:
+            check_classification_targets(y)
+        except ValueError as exc:
+            raise ValueError(f"{owner}: {exc}") from None
         self.classes_ = np.unique(y)
         if self.classes_.shape[0] < 2:
             raise ValueError(
-                f"{owner}: y has 1 class ({self.classes_[0]!r}); a classifier needs at least 2 "
-                "classes."
+                f"{owner}: y has 1 class ({self.classes_.tolist()[0]!r}); a classifier needs "
+                "at least 2 classes."
             )
-        weights = _check_sample_weight(sample_weight, n_samples, owner)
+        if weights is not None:
+            class_weight = np.array([weights[y == label].sum() for label in self.classes_])
+            if np.any(class_weight == 0):
+                empty = self.classes_[class_weight == 0].tolist()
+                raise ValueError(
+                    f"{owner}: class(es) {empty} have zero total sample_weight, so their "
+                    "intercept would be infinite; drop them from y or give them some weight."
+                )
+        n_samples, n_features = X.shape
         weight_sum = float(n_samples if weights is None else weights.sum())
-        penalty = self._make_penalty(self._strength(weight_sum))
-        check_real_scalar(self.tol, "tol", owner, low=0.0)
+        penalty = self._make_penalty(self._strength(weight_sum), n_features)
         binary = self.classes_.shape[0] == 2
         targets = [self.classes_[1]] if binary else list(self.classes_)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         coefs, intercepts, results = [], [], []
+        from lpreg.datafits import Logistic
+
         for k, positive_class in enumerate(targets):
             y_signed = np.where(y == positive_class, 1.0, -1.0)
             w0, b0 = None, 0.0
-            if previous is not None and previous.shape == (len(targets), X.shape[1]):
+            if previous is not None and previous.shape == (len(targets), n_features):
                 w0, b0 = previous[k], float(self.intercept_[k])
-            result = solve(
+            result = run_solver(
+                owner,
                 X,
                 y_signed,
                 Logistic(),
@@ -186,6 +325,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Signed scores ``X @ coef_.T + intercept_`` (1-D for two classes)."""
         check_is_fitted(self)
+        _check_numeric_columns(X, type(self).__name__)
         X = validate_data(
             self,
             X,

@@ -20,12 +20,55 @@ from lpreg.estimators.base import (
 )
 from lpreg.estimators.group import _reowned
 
-__all__ = ["LogisticRegression"]
+__all__ = ["LinearClassifierMixin", "LogisticRegression"]
 
 _PENALTY_NAMES = ("l1", "l2", "elasticnet", "lp", "mcp", "scad", "group")
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LinearClassifierMixin(ClassifierMixin, BaseEstimator):
+    """Prediction for linear classifiers fitted one-vs-rest (``coef_`` rows per binary task).
+
+    Subclasses fit ``classes_``, ``coef_`` of shape (1, p) for two classes or (K, p), and
+    ``intercept_``.
+    """
+
+    def decision_function(self, X):
+        """Signed scores ``X @ coef_.T + intercept_`` (1-D for two classes)."""
+        check_is_fitted(self)
+        _check_numeric_columns(X, type(self).__name__)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=[np.float64, np.float32],
+            reset=False,
+        )
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def predict_proba(self, X):
+        """Class probabilities (one-vs-rest scores normalised for more than two classes)."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            positive = 1.0 / (1.0 + np.exp(-scores))
+            return np.column_stack([1.0 - positive, positive])
+        probabilities = 1.0 / (1.0 + np.exp(-scores))
+        return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable class."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            return self.classes_[(scores > 0).astype(int)]
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class LogisticRegression(LinearClassifierMixin):
     r"""Penalised logistic regression (binary, and multiclass one-vs-rest).
 
     .. math::
@@ -321,38 +364,3 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.converged_ = np.array([r.converged for r in results])
         self.solver_ = results[0].solver
         return self
-
-    def decision_function(self, X):
-        """Signed scores ``X @ coef_.T + intercept_`` (1-D for two classes)."""
-        check_is_fitted(self)
-        _check_numeric_columns(X, type(self).__name__)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=("csr", "csc", "coo"),
-            dtype=[np.float64, np.float32],
-            reset=False,
-        )
-        scores = np.asarray(X @ self.coef_.T) + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
-    def predict_proba(self, X):
-        """Class probabilities (one-vs-rest scores normalised for more than two classes)."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            positive = 1.0 / (1.0 + np.exp(-scores))
-            return np.column_stack([1.0 - positive, positive])
-        probabilities = 1.0 / (1.0 + np.exp(-scores))
-        return probabilities / probabilities.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        """Most probable class."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(int)]
-        return self.classes_[np.argmax(scores, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

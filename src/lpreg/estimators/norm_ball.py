@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from lpreg._validation import check_real_scalar
 from lpreg.estimators.base import GeneralizedLinearEstimator, _check_sample_weight
+from lpreg.estimators.logistic import LinearClassifierMixin
 
 __all__ = ["NormBallClassifier", "NormBallRegression"]
 
@@ -180,7 +180,7 @@ class NormBallRegression(GeneralizedLinearEstimator):
         return self
 
 
-class NormBallClassifier(ClassifierMixin, BaseEstimator):
+class NormBallClassifier(LinearClassifierMixin):
     r"""Logistic regression constrained to a norm ball (binary, multiclass one-vs-rest).
 
     .. math::
@@ -286,37 +286,3 @@ class NormBallClassifier(ClassifierMixin, BaseEstimator):
         self.converged_ = np.array([r.converged for r in results])
         self.solver_ = results[0].solver
         return self
-
-    def decision_function(self, X):
-        """Signed scores ``X @ coef_.T + intercept_`` (1-D for two classes)."""
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=("csr", "csc", "coo"),
-            dtype=[np.float64, np.float32],
-            reset=False,
-        )
-        scores = np.asarray(X @ self.coef_.T) + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
-    def predict_proba(self, X):
-        """Class probabilities (one-vs-rest scores normalised for more than two classes)."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            positive = 1.0 / (1.0 + np.exp(-scores))
-            return np.column_stack([1.0 - positive, positive])
-        probabilities = 1.0 / (1.0 + np.exp(-scores))
-        return probabilities / probabilities.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        """Most probable class."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(int)]
-        return self.classes_[np.argmax(scores, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

@@ -8,6 +8,8 @@ whose certificate is recomputed from the coefficients, warning if it misses ``to
 
 Tolerances are relative: the duality gap is divided by the objective at ``w = 0`` (intercept
 optimal if fitted; celer's scaling) and the KKT violation by ``max(||grad F(0)||_inf, 1e-12)``.
+For float32 input ``tol`` is floored at ``FLOAT32_TOL_FLOOR`` (16 float32 epsilons, 1.9e-6):
+coefficients rounded to float32 cannot certify more than that.
 """
 
 from __future__ import annotations
@@ -166,6 +168,8 @@ class Problem:
         return self.datafit.value(self.y, Xw, self.raw_sample_weight) + self.penalty.value(w)
 
 
+FLOAT32_TOL_FLOOR = 16 * float(np.finfo(np.float32).eps)
+
 _SOLVERS: dict[str, type] = {}
 
 
@@ -303,6 +307,9 @@ def build_problem(
     raw = c.view(NormalizedWeights)
     tol = check_real_scalar(tol, "tol", owner, low=0.0, hint="tol is a relative certificate.")
     max_iter = int(check_real_scalar(max_iter, "max_iter", owner, low=1))
+    if X.dtype == np.float32:
+        # coefficients rounded to float32 cannot certify below a few float32 epsilons
+        tol = max(tol, FLOAT32_TOL_FLOOR)
     intercept = datafit.intercept_at_zero(y, raw) if fit_intercept else 0.0
     Xw0 = np.full(n_samples, intercept)
     objective_zero = datafit.value(y, Xw0, raw) + penalty.value(np.zeros(n_features))

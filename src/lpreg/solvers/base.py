@@ -197,6 +197,9 @@ class Solver:
     name = "solver"
     requires = Requirements()
     alternatives = ""
+    # names of the solver-specific keyword options, checked before any work (None: the solver
+    # reads problem.extra and checks it itself)
+    options = None
     default_max_iter = 1000
 
     def check(self, datafit, penalty):
@@ -243,6 +246,12 @@ class Solver:
     ):
         """Solve ``min_{w, b} F(w, b) + G(w)``; see :func:`lpreg.solve`."""
         owner = type(self).__name__
+        unknown = [] if self.options is None else sorted(set(options) - set(self.options))
+        if unknown:
+            raise ValueError(
+                f"{owner}: unknown option(s) {unknown}; the options are "
+                f"{sorted(self.options) or 'none'}."
+            )
         self.check(datafit, penalty)
         problem = build_problem(
             X,

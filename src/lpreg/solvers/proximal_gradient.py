@@ -114,6 +114,7 @@ class ProximalGradient(Solver):
     """
 
     name = "proximal_gradient"
+    options = _OPTIONS
     requires = Requirements(penalty=("prox", "value"), datafit=("value", "raw_gradient"))
     alternatives = (
         "Every penalty with an exact prox works with solver='proximal_gradient'; check that "
@@ -277,11 +278,6 @@ class ProximalGradient(Solver):
 def _read_options(problem):
     owner = "ProximalGradient"
     extra = problem.extra
-    unknown = sorted(set(extra) - set(_OPTIONS))
-    if unknown:
-        raise ValueError(
-            f"{owner}: unknown option(s) {unknown}; the options are {list(_OPTIONS)}."
-        )
     initial_step = extra.get("initial_step")
     if initial_step is not None:
         initial_step = check_real_scalar(

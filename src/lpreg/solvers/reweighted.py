@@ -155,6 +155,7 @@ class ReweightedL1(Solver):
     """
 
     name = "reweighted"
+    options = ("eps", "max_reweightings")
     requires = Requirements(
         datafit=("scalar_kernels",), penalty=("scalar_kernels",), separable=True
     )
@@ -179,11 +180,6 @@ class ReweightedL1(Solver):
         options = dict(problem.extra)
         eps_factor = float(options.pop("eps", 1e-6))
         max_reweightings = int(options.pop("max_reweightings", 50))
-        if options:
-            raise ValueError(
-                f"ReweightedL1: unknown option(s) {sorted(options)}; the options are "
-                "['eps', 'max_reweightings']."
-            )
         penalty = problem.penalty
         n_features = problem.n_features
         alpha = float(penalty.params[0])

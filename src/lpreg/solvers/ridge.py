@@ -79,6 +79,7 @@ class Ridge(Solver):
     """
 
     name = "ridge"
+    options = ()
     requires = Requirements(datafits=("Quadratic",))
     alternatives = (
         "Use solver='coordinate_descent' or solver='proximal_gradient' for other datafits "
@@ -96,11 +97,6 @@ class Ridge(Solver):
             )
 
     def _solve(self, problem, w0, intercept0, history):
-        if problem.extra:
-            raise ValueError(
-                f"Ridge: unknown option(s) {sorted(problem.extra)}; the ridge solver takes "
-                "no options."
-            )
         alpha = float(problem.penalty.alpha)
         c = problem.sample_weight
         y = np.asarray(problem.y, dtype=np.float64)

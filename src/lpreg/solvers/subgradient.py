@@ -92,6 +92,7 @@ class Subgradient(Solver):
     """
 
     name = "subgradient"
+    options = _OPTIONS
     requires = Requirements(
         penalty=("scalar_kernels",),
         datafit=("value", "raw_gradient"),
@@ -176,11 +177,6 @@ def _read_options(problem):
 
     owner = "Subgradient"
     extra = problem.extra
-    unknown = sorted(set(extra) - set(_OPTIONS))
-    if unknown:
-        raise ValueError(
-            f"{owner}: unknown option(s) {unknown}; the options are {list(_OPTIONS)}."
-        )
     initial_step = extra.get("initial_step")
     if initial_step is not None:
         initial_step = check_real_scalar(

@@ -132,3 +132,30 @@ def test_penalty_factor_zero_leaves_feature_unpenalised_and_positive_holds():
     assert np.all(positive.coef_ >= 0)
     with pytest.raises(ValueError, match="penalty_factor must have one entry per feature"):
         lp.Lasso(0.1, penalty_factor=[1.0, 2.0]).fit(X, y)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lasso_matches_sklearn_on_sparse_real_data(fit_intercept, weighted):
+    data = load_dataset("we8there")
+    rng = np.random.default_rng(3)
+    rows = rng.choice(data["X"].shape[0], size=800, replace=False)
+    X = sp.csc_matrix(data["X"][rows])
+    counts = np.asarray((X != 0).sum(axis=0)).ravel()
+    X = X[:, np.argsort(counts)[-300:]]  # the 300 most frequent bigrams, kept sparse
+    y = np.asarray(data["ratings"][rows, -1], dtype=np.float64)  # overall stars, 1-5
+    sample_weight = rng.uniform(0.2, 3.0, size=X.shape[0]) if weighted else None
+    alpha = 0.05 * np.abs(X.T @ (y - y.mean() * fit_intercept)).max() / X.shape[0]
+    ours = lp.Lasso(alpha, fit_intercept=fit_intercept, tol=1e-10).fit(X, y, sample_weight)
+    ref = sk.Lasso(alpha=alpha, fit_intercept=fit_intercept, tol=1e-12, max_iter=100_000).fit(
+        X, y, sample_weight=sample_weight
+    )
+    dense = X.toarray()
+    ours_obj = _sklearn_lasso_objective(
+        dense, y, ours.coef_, ours.intercept_, alpha, 1.0, sample_weight
+    )
+    ref_obj = _sklearn_lasso_objective(
+        dense, y, ref.coef_, ref.intercept_, alpha, 1.0, sample_weight
+    )
+    assert ours_obj <= ref_obj * (1 + 1e-6)
+    assert ours.dual_gap_ <= 1e-10

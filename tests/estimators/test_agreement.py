@@ -159,3 +159,28 @@ def test_lasso_matches_sklearn_on_sparse_real_data(fit_intercept, weighted):
     )
     assert ours_obj <= ref_obj * (1 + 1e-6)
     assert ours.dual_gap_ <= 1e-10
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_logistic_regression_matches_liblinear_on_we8there(weighted):
+    data = load_dataset("we8there")
+    rng = np.random.default_rng(4)
+    rows = rng.choice(data["X"].shape[0], size=1000, replace=False)
+    X = sp.csc_matrix(data["X"][rows])
+    counts = np.asarray((X != 0).sum(axis=0)).ravel()
+    X = X[:, np.argsort(counts)[-300:]]
+    y = data["y"][rows]
+    sample_weight = rng.uniform(0.5, 2.0, size=X.shape[0]) if weighted else None
+    C = 0.5
+    # liblinear penalises an intercept, so compare without one
+    ours = lp.LogisticRegression(penalty="l1", C=C, fit_intercept=False, tol=1e-10).fit(
+        X, y, sample_weight
+    )
+    ref = sk.LogisticRegression(
+        C=C, l1_ratio=1.0, solver="liblinear", fit_intercept=False, tol=1e-8, max_iter=10_000
+    ).fit(X, y, sample_weight)
+    dense = X.toarray()
+    ours_obj = _log_loss_objective(dense, y, ours.coef_[0], 0.0, C, True, sample_weight)
+    ref_obj = _log_loss_objective(dense, y, ref.coef_[0], 0.0, C, True, sample_weight)
+    assert ours_obj <= ref_obj * (1 + 1e-6)
+    assert ours.dual_gap_[0] <= 1e-10

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy.optimize import brentq
 
 from lpreg.balls import (
     norm,
@@ -112,6 +113,83 @@ def _cvxpy_projection(w, t, constraint):
 
 
 # --------------------------------------------------------------------------------------------
+# polished cvxpy references: cvxpy's structure, then the optimality conditions solved exactly
+# --------------------------------------------------------------------------------------------
+
+
+def _lp_magnitude(a, mu, p):
+    """The u in [0, a] with u + mu p u^(p-1) = a (the 1-D prox of mu |.|^p, p > 1), by brentq."""
+    if a == 0.0 or mu == 0.0:
+        return a
+    return brentq(lambda u: u + mu * p * u ** (p - 1) - a, 0.0, a, xtol=1e-300, rtol=1e-15)
+
+
+def _soft(w, threshold):
+    return np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0)
+
+
+# ball -> (z(w, mu): the minimiser of ||z - w||^2 / 2 + mu g(z) in closed form or by brentq,
+#          mu read off cvxpy's z at its largest entry j from the stationarity condition)
+POLISH = {
+    "l1": (
+        lambda w, mu: _soft(w, mu),
+        lambda w, z, j: abs(w[j]) - abs(z[j]),
+    ),
+    "weighted_l1": (
+        lambda w, mu: _soft(w, mu * _weights(w.size)),
+        lambda w, z, j: (abs(w[j]) - abs(z[j])) / max(_weights(w.size)[j], 1e-300),
+    ),
+    "l2": (
+        lambda w, mu: w / (1.0 + mu),
+        lambda w, z, j: abs(w[j]) / max(abs(z[j]), 1e-300) - 1.0,
+    ),
+    "elastic_net_0.3": (
+        lambda w, mu: _soft(w, 0.3 * mu) / (1.0 + 0.7 * mu),
+        lambda w, z, j: (abs(w[j]) - abs(z[j])) / (0.3 + 0.7 * abs(z[j])),
+    ),
+    "lp_1.5": (
+        lambda w, mu: np.sign(w) * np.array([_lp_magnitude(abs(a), mu, 1.5) for a in w]),
+        lambda w, z, j: (abs(w[j]) - abs(z[j])) / (1.5 * max(abs(z[j]), 1e-300) ** 0.5),
+    ),
+    "lp_3": (
+        lambda w, mu: np.sign(w) * np.array([_lp_magnitude(abs(a), mu, 3.0) for a in w]),
+        lambda w, z, j: (abs(w[j]) - abs(z[j])) / (3.0 * max(abs(z[j]), 1e-300) ** 2),
+    ),
+}
+
+
+def _polished_reference(ball, w, t, reference):
+    """cvxpy's point made exact without lpreg: inactive (cvxpy's z is w) -> w; radius 0 -> 0;
+    max-norm ball -> clip at t on the entries cvxpy clips; otherwise the multiplier mu of the
+    active constraint, bracketed around the mu read off cvxpy's z, solved by brentq on
+    g(z(mu)) = t with z(mu) from POLISH (closed form per coordinate, or a 1-D brentq for Lp).
+    The homogeneous balls are polished at scale 1 (w / max|w|) and scaled back."""
+    _, constraint_value, _ = BALLS[ball]
+    scale = float(np.abs(w).max()) or 1.0
+    if np.allclose(reference, w, rtol=0, atol=1e-7 * scale):
+        assert constraint_value(w) <= t * (1 + 1e-9)  # cvxpy says inactive: so must w
+        return w.copy()
+    if t == 0.0:  # only the weight-0 (unconstrained) entries of the weighted ball stay
+        return np.where(_weights(w.size) == 0, w, 0.0) if ball == "weighted_l1" else 0.0 * w
+    if ball == "linf":
+        clipped = np.abs(reference) >= t * (1 - 1e-7)  # cvxpy's active entries
+        return np.where(clipped, np.sign(w) * t, w)
+    if ball == "elastic_net_0.3":
+        scale = 1.0  # not homogeneous: polished in the original units
+    closed_form, multiplier = POLISH[ball]
+    u, r, v = w / scale, t / scale, reference / scale
+    excess = lambda mu: constraint_value(closed_form(u, mu)) - r  # noqa: E731, decreasing
+    guess = max(multiplier(u, v, int(np.argmax(np.abs(v)))), 1e-12)
+    low, high = 0.5 * guess, 2.0 * guess
+    while excess(low) < 0:
+        low *= 0.5
+    while excess(high) > 0:
+        high *= 2.0
+    mu = brentq(excess, low, high, xtol=1e-300, rtol=1e-15, maxiter=500)
+    return closed_form(u, mu) * scale
+
+
+# --------------------------------------------------------------------------------------------
 # cvxpy references
 # --------------------------------------------------------------------------------------------
 
@@ -123,8 +201,10 @@ def test_projection_matches_cvxpy(ball, point):
 
     The distance to w is 2-strongly convex, so ||z - z*||^2 <= ||z - w||^2 - ||z* - w||^2 for
     any feasible z: an interior-point z accurate to 1e-11 in the objective is accurate only to
-    ~3e-6 in z.  So the 1e-8 check is on the objective (scaled by max|w|^2) and z agrees to
-    2e-5; the KKT tests and the sort-based formula below prove z exact to rounding.
+    ~3e-6 in z.  So the 1e-8 check is on the objective (scaled by max|w|^2), z agrees with
+    cvxpy's raw point to 2e-5, and with cvxpy's point *polished* (:func:`_polished_reference`:
+    the optimality conditions solved to rounding by brentq on cvxpy's structure, no lpreg
+    code) to 1e-8 ||w||; the KKT tests and the sort-based formula below confirm it.
     """
     project, constraint_value, constraint = BALLS[ball]
     name, w, t = point
@@ -138,6 +218,10 @@ def test_projection_matches_cvxpy(ball, point):
     assert distance <= reference_distance + 1e-8 * (1 + reference_distance)
     assert abs(distance - reference_distance) <= 1e-8 * (1 + reference_distance)
     np.testing.assert_allclose(z / scale, reference / scale, rtol=0, atol=2e-5)
+    # equal, to 1e-8 relative to ||w||, to cvxpy's point polished on its own structure
+    polished = _polished_reference(ball, w, t, reference)
+    assert constraint_value(polished) == pytest.approx(min(t, constraint_value(w)), rel=1e-12)
+    np.testing.assert_allclose(z, polished, rtol=0, atol=1e-8 * (np.linalg.norm(w) or 1.0))
     if name == "inside" or name == "all_zero":
         np.testing.assert_array_equal(z, w)
 

@@ -4,6 +4,7 @@ mapped alpha has the requested L1 norm, and the messages."""
 
 from __future__ import annotations
 
+import cvxpy as cp
 import numpy as np
 import pytest
 from conftest import load_dataset
@@ -30,7 +31,14 @@ def _ols_norm(X, y, p):
 
 @pytest.mark.parametrize(
     ("name", "p"),
-    [("prostate", 1.0), ("hitters", 1.0), ("prostate", 2.0), ("hitters", 1.5)],
+    [
+        ("prostate", 1.0),
+        ("hitters", 1.0),
+        ("prostate", 2.0),
+        ("hitters", 1.5),
+        ("prostate", np.inf),
+        ("hitters", np.inf),
+    ],
     ids=lambda v: str(v),
 )
 @pytest.mark.parametrize("fraction", [0.2, 0.7])
@@ -81,6 +89,23 @@ def test_penalized_fit_at_converted_multiplier_reproduces_constrained(p, penalty
     assert np.linalg.norm(penalized.coef, ord=p) == pytest.approx(radius, rel=1e-5)
 
 
+@pytest.mark.parametrize("name", ["prostate", "hitters"])
+def test_linf_alpha_is_the_max_norm_multiplier_and_cvxpy_has_the_radius(name):
+    """p = inf: alpha of Linf is lambda_ of the max-norm ball, and an independent solver (cvxpy)
+    at that alpha lands on the radius."""
+    X, y = _regression(name)
+    radius = 0.5 * _ols_norm(X, y, np.inf)
+    alpha = radius_to_alpha(X, y, radius, np.inf)
+    constrained = NormBallRegression(radius=radius, p=np.inf, tol=1e-12).fit(X, y)
+    assert alpha == pytest.approx(constrained.lambda_, rel=1e-6)
+    n_samples, n_features = X.shape
+    w, b = cp.Variable(n_features), cp.Variable()
+    objective = cp.sum_squares(y - X @ w - b) / (2 * n_samples) + alpha * cp.norm(w, "inf")
+    cp.Problem(cp.Minimize(objective)).solve(solver=cp.CLARABEL)
+    assert np.max(np.abs(w.value)) == pytest.approx(radius, rel=1e-5)
+    np.testing.assert_allclose(w.value, constrained.coef_, rtol=0, atol=1e-5)
+
+
 def test_radius_is_nonincreasing_in_alpha():
     X, y = _regression("prostate")
     alphas = np.geomspace(1e-3, 1.0, 12)
@@ -98,16 +123,25 @@ def test_multiplier_conversions():
     assert multiplier_to_alpha(0.3, 2.0, 1) == 0.3
     assert multiplier_to_alpha(0.3, 2.0, 2) == 0.15
     assert multiplier_to_alpha(0.3, 2.0, 3) == pytest.approx(0.3 / (3 * 4.0))
+    assert multiplier_to_alpha(0.3, 2.0, np.inf) == 0.3
 
 
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda X, y: radius_to_alpha(X, y, 1.0, np.inf), ValueError, r"radius_to_alpha: p must"),
+        (
+            lambda X, y: radius_to_alpha(X, y, 1.0, 0.9),
+            ValueError,
+            r"radius_to_alpha: p must be in \[1.0, inf\], got p=0.9",
+        ),
         (lambda X, y: radius_to_alpha(X, y, 1.0, 0.5), ValueError, r"not unique"),
         (lambda X, y: radius_to_alpha(X, y, 0.0, 1), ValueError, r"alpha = inf \(w = 0\)"),
         (lambda X, y: alpha_to_radius(X, y, -1.0, 1), ValueError, r"alpha_to_radius: alpha"),
-        (lambda X, y: alpha_to_radius(X, y, 1.0, np.inf), ValueError, r"no penalty family"),
+        (
+            lambda X, y: alpha_to_radius(X, y, 1.0, 0.0),
+            ValueError,
+            r"alpha_to_radius: p must be in \(0.0, inf\], got p=0.0. .*Linf \(p=inf\)",
+        ),
     ],
 )
 def test_bad_input_raises_helpful_errors(call, error, match):

@@ -18,6 +18,8 @@ strength of lpreg's own penalty for that ``p``:
            \|w\|_2^2`
 other      ``Lp(alpha, p)``: :math:`\alpha \sum_j  :math:`\alpha = \lambda / (p\, t^{p-1})`
            |w_j|^p`
+inf        ``Linf(alpha)``: :math:`\alpha \max_j   :math:`\alpha = \lambda`
+           |w_j|`
 =========  =====================================  =============================================
 
 with :math:`\lambda = \|\nabla_w F\|_q` the multiplier of the constraint in (C), i.e. the
@@ -31,14 +33,17 @@ conversions equate the stationarity conditions of (P) and of
 minimisers with different norms, :math:`t(\alpha)` can jump (values of ``t`` inside a jump are
 reached by no ``alpha``), and a solution of (C) need not solve (P) for any ``alpha``.
 :func:`alpha_to_radius` still returns the norm of the solution the solver finds (one of
-possibly several); :func:`radius_to_alpha` refuses ``p < 1``.  ``p = inf`` has no penalty
-family here; its multiplier is ``NormBallRegression(p=inf).lambda_`` for
-:math:`\lambda \|w\|_\infty`.
+possibly several); :func:`radius_to_alpha` refuses ``p < 1``.  For ``p = 1`` and
+``p = inf`` the penalty *is* the norm, so ``alpha`` is the multiplier itself
+(``NormBallRegression(p=inf).lambda_``).
 
 **Exactness.**  With the quadratic datafit and ``p = 1`` the penalised solution is polished on
 its support (the signed normal equations, exact to rounding, kept only if the signs and the
-objective agree); with ``p = 2`` the ridge solver is closed form.  Otherwise :math:`t(\alpha)`
-is as accurate as the solve at ``tol``.
+objective agree); with ``p = inf`` likewise on its structure (the tied coordinates
+:math:`|w_j| = m` with their signs, and the free ones: the normal equations of
+:math:`F + \alpha m` in :math:`(m, w_\mathrm{free})`, kept only if
+:math:`m > \max |w_\mathrm{free}|` and the objective agrees); with ``p = 2`` the ridge
+solver is closed form.  Otherwise :math:`t(\alpha)` is as accurate as the solve at ``tol``.
 """
 
 from __future__ import annotations
@@ -55,10 +60,12 @@ __all__ = ["alpha_to_radius", "multiplier_to_alpha", "radius_to_alpha"]
 
 
 def _penalty_for(p, alpha):
-    from lpreg.penalties import L1, L2, Lp
+    from lpreg.penalties import L1, L2, Linf, Lp
 
     if p == 1.0:
         return L1(alpha)
+    if math.isinf(p):
+        return Linf(alpha)
     if p == 2.0:
         return L2(alpha)
     return Lp(alpha, p=p)
@@ -72,9 +79,8 @@ def _check_p(p, owner, allow_nonconvex):
         low=0.0 if allow_nonconvex else 1.0,
         low_inclusive=not allow_nonconvex,
         high=np.inf,
-        high_inclusive=False,
-        hint="alpha is the strength of L1 (p=1), L2 (p=2) or Lp(p); p=inf has no penalty "
-        "family (use NormBallRegression(p=inf).lambda_)"
+        high_inclusive=True,
+        hint="alpha is the strength of L1 (p=1), L2 (p=2), Linf (p=inf) or Lp(p)"
         + ("" if allow_nonconvex else "; for p < 1 the map is not unique (see lpreg.lagrange)")
         + ".",
     )
@@ -84,15 +90,15 @@ def _check_p(p, owner, allow_nonconvex):
 def multiplier_to_alpha(multiplier, radius, p):
     r"""Convert the multiplier :math:`\lambda` of :math:`\|w\|_p \le t` to lpreg's ``alpha``.
 
-    :math:`\lambda` for ``p = 1``, :math:`\lambda / t` for ``p = 2``, :math:`\lambda / (p
-    t^{p-1})` otherwise (see the module table).
+    :math:`\lambda` for ``p = 1`` and ``p = inf``, :math:`\lambda / t` for ``p = 2``,
+    :math:`\lambda / (p t^{p-1})` otherwise (see the module table).
 
     Examples
     --------
     >>> multiplier_to_alpha(0.3, 2.0, 1), multiplier_to_alpha(0.3, 2.0, 2)
     (0.3, 0.15)
     """
-    if p == 1.0:
+    if p == 1.0 or math.isinf(p):
         return float(multiplier)
     if radius == 0.0:
         return math.inf if multiplier > 0 else 0.0
@@ -135,6 +141,51 @@ def _polish_lasso(X, y, w, alpha, c, fit_intercept):
     return out
 
 
+def _polish_linf(X, y, w, alpha, c, fit_intercept):
+    r"""Exact ``Quadratic + Linf`` solution on the structure of ``w`` (ties, signs), or ``w``.
+
+    With :math:`J` the coordinates tied at :math:`m = \max_j |w_j|` (relative ``1e-9``) and
+    signs :math:`s_J`, ``w`` is :math:`w_J = m s_J` and :math:`w_\mathrm{free}` elsewhere; the
+    objective :math:`\tfrac12 \sum_i c_i r_i^2 + \alpha m` is then a quadratic in
+    :math:`(m, w_\mathrm{free})` whose normal equations are solved exactly.
+    """
+    largest = float(np.max(np.abs(w)))
+    if largest == 0.0:
+        return w
+    tied = np.abs(w) >= largest * (1.0 - 1e-9)
+    free = np.flatnonzero(~tied)
+    if free.size + 1 > X.shape[0]:
+        return w
+    dense = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    columns = np.column_stack([dense[:, tied] @ np.sign(w[tied]), dense[:, free]])
+    target = np.asarray(y, dtype=np.float64)
+    if fit_intercept:
+        columns = columns - c @ columns
+        target = target - c @ target
+    gram = columns.T @ (c[:, None] * columns)
+    rhs = columns.T @ (c * target)
+    rhs[0] -= alpha
+    try:
+        theta = scipy.linalg.solve(gram, rhs, assume_a="pos")
+    except (np.linalg.LinAlgError, ValueError):
+        return w
+    if not (theta[0] > 0 and np.all(np.abs(theta[1:]) < theta[0])):
+        return w
+
+    def objective(coefs):
+        residual = target - columns @ coefs
+        return 0.5 * float(c @ residual**2) + alpha * float(np.max(np.abs(coefs)))
+
+    current = np.concatenate([[largest], w[free]])
+    before, after = objective(current), objective(theta)
+    if after > before + 1e-12 * abs(before):
+        return w
+    out = np.empty_like(w, dtype=np.float64)
+    out[tied] = theta[0] * np.sign(w[tied])
+    out[free] = theta[1:]
+    return out
+
+
 def _penalized_coef(X, y, alpha, p, datafit, fit_intercept, sample_weight, tol, max_iter):
     from lpreg.datafits import Quadratic
     from lpreg.datafits.base import normalized_sample_weight
@@ -154,6 +205,9 @@ def _penalized_coef(X, y, alpha, p, datafit, fit_intercept, sample_weight, tol, 
     if p == 1.0 and isinstance(datafit, Quadratic) and alpha > 0:
         c = normalized_sample_weight(sample_weight, X.shape[0], "alpha_to_radius")
         coef = _polish_lasso(X, y, coef, alpha, c, fit_intercept)
+    if math.isinf(p) and isinstance(datafit, Quadratic) and alpha > 0:
+        c = normalized_sample_weight(sample_weight, X.shape[0], "alpha_to_radius")
+        coef = _polish_linf(X, y, coef, alpha, c, fit_intercept)
     return coef
 
 
@@ -170,7 +224,7 @@ def alpha_to_radius(
     max_iter=None,
 ):
     r"""Return :math:`t(\alpha) = \|w(\alpha)\|_p`, the radius whose constrained solution is the
-    penalised one at ``alpha`` (``L1``/``L2``/``Lp`` strength, see the module table).
+    penalised one at ``alpha`` (``L1``/``L2``/``Lp``/``Linf`` strength, see the module table).
 
     Parameters
     ----------
@@ -179,7 +233,7 @@ def alpha_to_radius(
     alpha : float
         Penalty strength, ``>= 0``.
     p : float, default=1
-        ``p > 0``, finite; for ``p < 1`` the solution (and so its norm) need not be unique.
+        ``p > 0`` or ``inf``; for ``p < 1`` the solution (and so its norm) need not be unique.
     datafit : Datafit, default=None
         ``None`` means ``Quadratic()``.
     fit_intercept : bool, default=True
@@ -222,7 +276,7 @@ def radius_to_alpha(
     max_iter=None,
     max_evaluations=60,
 ):
-    r"""Return ``alpha`` with :math:`\|w(\alpha)\|_p = t` (``L1``/``L2``/``Lp`` strength).
+    r"""Return ``alpha`` with :math:`\|w(\alpha)\|_p = t` (``L1``/``L2``/``Lp``/``Linf`` strength).
 
     1. Solve the constrained problem at ``t`` (:class:`~lpreg.solvers.projected.
        ProjectedGradient`, Frank-Wolfe gap ``<= tol``) and convert its multiplier
@@ -243,7 +297,7 @@ def radius_to_alpha(
     radius : float
         :math:`t > 0`, finite.
     p : float, default=1
-        ``p >= 1``, finite (``p < 1``: not unique, refused; see the module docstring).
+        ``p >= 1`` or ``inf`` (``p < 1``: not unique, refused; see the module docstring).
     datafit, fit_intercept, sample_weight, tol, max_iter
         As :func:`alpha_to_radius`.
     rtol : float, default=1e-12

@@ -159,7 +159,7 @@ def is_symmetric(penalty):
 
 def penalized_mask(penalty, n_features):
     """Coordinates the conjugate covers (base convention: unpenalized ones are left out)."""
-    if penalty.is_separable:
+    if penalty.is_separable or not hasattr(penalty, "group_structure"):  # Linf: all
         return penalty.coordinate_weights(n_features) > 0
     structure = penalty.group_structure(n_features)
     mask = np.ones(n_features, dtype=bool)

@@ -14,7 +14,9 @@ from lpreg.datafits.quadratic import Quadratic
 from lpreg.penalties import penalty_examples
 from lpreg.penalties.group import group_critical_alpha
 
-GROUP_PENALTIES = penalty_examples(separable=False)
+GROUP_PENALTIES = [  # Linf is non-separable too, but has no groups
+    p for p in penalty_examples(separable=False) if hasattr(p, "group_structure")
+]
 
 
 def _prox_objective(penalty, z, x, step):

@@ -52,6 +52,8 @@ def _regime(penalty):
         lower, upper = penalty.coordinate_bounds(n_features)
         unpenalized = bool(np.any(penalty.coordinate_weights(n_features) == 0))
         bounded = bool(np.any(np.isfinite(lower)) or np.any(np.isfinite(upper)))
+    elif not hasattr(penalty, "group_structure"):  # Linf: one kink at 0, no groups
+        kink, unpenalized, bounded = True, False, False
     else:  # groups: the kink of the L1 part inside a group, unpenalized groups
         structure = penalty.group_structure(n_features)
         kink = bool(penalty.params[1] > 0)

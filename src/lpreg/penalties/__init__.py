@@ -25,6 +25,7 @@ _FAMILIES = (
     "group",
     "bounded",
     "factor",
+    "linf",
 )
 
 __all__ = ["Penalty", "ScalarKernels", "penalty_classes", "penalty_examples", "register_penalty"]

@@ -15,7 +15,11 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from lpreg.penalties.base import _subdiff_distance_vector, _value_vector
+from lpreg.penalties.base import (
+    CompiledCall,
+    _subdiff_distance_vector_call,
+    _value_vector_call,
+)
 from lpreg.penalties.l1 import l1_prox_scalar, l1_subdiff_interval, l1_value_scalar
 from lpreg.solvers._cd_kernels import (
     _add_dense_columns,
@@ -28,6 +32,14 @@ from lpreg.solvers._cd_kernels import (
     anderson_extrapolate,
 )
 from lpreg.solvers.base import Requirements, Solver, register_solver
+
+# the loops taking kernels as arguments, called from the Python loops below without re-typing
+# the kernels at every call (see lpreg.penalties.base.CompiledCall)
+_dense_epochs_call = CompiledCall(_dense_epochs)
+_sparse_epochs_call = CompiledCall(_sparse_epochs)
+_gram_epochs_call = CompiledCall(_gram_epochs)
+_dense_block_epochs_call = CompiledCall(_dense_block_epochs)
+_sparse_block_epochs_call = CompiledCall(_sparse_block_epochs)
 
 __all__ = ["CoordinateDescent"]
 
@@ -62,6 +74,8 @@ class _Kernels:
         self.lower = lower
         self.upper = upper
         self.is_convex = bool(is_convex)
+        # whether any bound is finite (otherwise penalty_value skips the box test)
+        self.bounded = bool(np.any(np.isfinite(lower)) or np.any(np.isfinite(upper)))
 
     @classmethod
     def of(cls, penalty, n_features):
@@ -93,13 +107,13 @@ class _Kernels:
         )
 
     def penalty_value(self, w):
-        if np.any(w < self.lower) or np.any(w > self.upper):
+        if self.bounded and (np.any(w < self.lower) or np.any(w > self.upper)):
             return math.inf
-        return float(_value_vector(self.value_kernel, w, self.params, self.weights))
+        return float(_value_vector_call(self.value_kernel, w, self.params, self.weights))
 
     def subdiff_distance(self, w, grad):
         out = np.empty(w.shape[0], dtype=np.float64)
-        return _subdiff_distance_vector(
+        return _subdiff_distance_vector_call(
             self.subdiff_interval, w, grad, self.params, self.weights, self.lower, self.upper, out
         )
 
@@ -190,8 +204,8 @@ class _DirectEngine:
         )
         if self.problem.is_sparse:
             X = self.X
-            return _sparse_epochs(X.data, X.indices, X.indptr, *common)
-        return _dense_epochs(self.X, *common)
+            return _sparse_epochs_call(X.data, X.indices, X.indptr, *common)
+        return _dense_epochs_call(self.X, *common)
 
     def raw_gradient(self):
         return self.datafit.raw_gradient(self.y, self.Xw + self.state[0], self.c)
@@ -281,8 +295,8 @@ class _BlockEngine(_DirectEngine):
         )
         if self.problem.is_sparse:
             X = self.X
-            return _sparse_block_epochs(X.data, X.indices, X.indptr, *common)
-        return _dense_block_epochs(self.X, *common)
+            return _sparse_block_epochs_call(X.data, X.indices, X.indptr, *common)
+        return _dense_block_epochs_call(self.X, *common)
 
 
 def _group_spectral_norms(X, c, indices, ptr):
@@ -339,7 +353,7 @@ class _GramEngine:
 
     def run(self, kernels, ws, n_epochs, iterates, compute_kkt):
         iterates[:, ws.shape[0]] = 0.0
-        return _gram_epochs(
+        return _gram_epochs_call(
             self.gram,
             self.xty,
             self.Qw,

@@ -8,12 +8,10 @@ fitted by :mod:`lpreg.solvers.projected`; ``lambda_`` is the multiplier of the c
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
 from lpreg._validation import check_real_scalar
-from lpreg.estimators.base import GeneralizedLinearEstimator, _check_sample_weight
+from lpreg.estimators.base import GeneralizedLinearEstimator, validate_fit_data
 from lpreg.estimators.logistic import LinearClassifierMixin
 
 __all__ = ["NormBallClassifier", "NormBallRegression"]
@@ -132,26 +130,9 @@ class NormBallRegression(GeneralizedLinearEstimator):
         """Fit the constrained model; returns ``self``."""
         from lpreg.solvers.projected import solve_constrained
 
-        owner = type(self).__name__
         radius, p = _check_common(self)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=("csc", "csr", "coo"),
-            dtype=[np.float64, np.float32],
-            order="F",
-            y_numeric=True,
-            multi_output=False,
-        )
-        if sp.issparse(X):
-            X = X.tocsc()
-        n_samples, n_features = X.shape
-        if n_samples < 2:
-            raise ValueError(
-                f"{owner}: got 1 sample; fitting needs at least 2 samples (n_samples = 1)."
-            )
-        weights = _check_sample_weight(sample_weight, n_samples, owner)
+        X, y, weights = validate_fit_data(self, X, y, sample_weight, regression=True)
+        n_features = X.shape[1]
         w0, intercept0 = None, 0.0
         if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (n_features,):
             w0, intercept0 = self.coef_, float(self.intercept_)
@@ -236,24 +217,14 @@ class NormBallClassifier(LinearClassifierMixin):
 
         owner = type(self).__name__
         radius, p = _check_common(self)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=("csc", "csr", "coo"),
-            dtype=[np.float64, np.float32],
-            order="F",
-        )
+        X, y, weights = validate_fit_data(self, X, y, sample_weight, regression=False)
         check_classification_targets(y)
-        if sp.issparse(X):
-            X = X.tocsc()
         self.classes_ = np.unique(y)
         if self.classes_.shape[0] < 2:
             raise ValueError(
                 f"{owner}: y has 1 class ({self.classes_[0]!r}); a classifier needs at least 2 "
                 "classes."
             )
-        weights = _check_sample_weight(sample_weight, X.shape[0], owner)
         targets = [self.classes_[1]] if self.classes_.shape[0] == 2 else list(self.classes_)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         results = []

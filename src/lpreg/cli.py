@@ -573,6 +573,9 @@ def main(argv=None):
         "--format", choices=("table", "json"), default="table", help="output (default table)"
     )
     compare_parser.set_defaults(handler=_compare)
+    from lpreg import _cli_commands
+
+    _cli_commands.register(sub)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

@@ -384,7 +384,14 @@ def finalize(problem, coef, intercept, n_iter, trace, name, start=None):
         history=trace,
     )
     if not converged:
-        warn_not_converged(result, problem.tol, problem.max_iter, stacklevel=4)
+        certificate = kkt if gap is None else gap
+        hint = ""
+        if not math.isfinite(certificate):
+            hint = (
+                f"The {problem.certificate.replace('_', ' ')} is {certificate} (the objective or "
+                "its dual overflows at these coefficients): standardise X and y."
+            )
+        warn_not_converged(result, problem.tol, problem.max_iter, hint=hint, stacklevel=4)
     return result
 
 
@@ -400,8 +407,10 @@ def warn_not_converged(result, tol, max_iter, hint="", stacklevel=3):
             "(relative to the gradient at w=0)"
         )
     remedy = hint or "Increase max_iter or standardise X; a tiny alpha is nearly unregularised."
+    value = result.gap if result.certificate == "duality_gap" else result.kkt_violation
+    stopped = f"stopped at max_iter={max_iter}" if math.isfinite(value) else "stopped"
     warnings.warn(
-        f"{result.solver} stopped at max_iter={max_iter} with {reached}. {remedy}",
+        f"{result.solver} {stopped} with {reached}. {remedy}",
         ConvergenceWarning,
         stacklevel=stacklevel,
     )

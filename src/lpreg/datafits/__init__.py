@@ -4,7 +4,7 @@ import importlib
 
 from lpreg.datafits.base import Datafit, DatafitKernels
 
-_FAMILIES = ("quadratic", "logistic", "huber")
+_FAMILIES = ("quadratic", "logistic", "huber", "multinomial")
 
 __all__ = ["Datafit", "DatafitKernels"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 import numpy as np
@@ -91,9 +92,26 @@ class LogisticRegression(LinearClassifierMixin):
     scikit-learn's ``LogisticRegression(C=C)`` one divided by ``C n`` -- the same model.  Give
     either ``alpha`` or ``C``.
 
-    More than two classes are fitted one-vs-rest: one binary problem per class (class ``k``
-    against the others); ``predict_proba`` normalises the K sigmoid scores to sum to 1.  The
-    multinomial (softmax) loss is not implemented.
+    More than two classes (``K > 2``) are fitted, by default (``multi_class="multinomial"``,
+    scikit-learn's only behaviour since 1.8), as one multinomial (softmax) model:
+
+    .. math::
+        \min_{W, b}\; \sum_{i=1}^{n} c_i \Big[\log \sum_{k=1}^{K} e^{x_i^\top w_k + b_k}
+        - (x_i^\top w_{y_i} + b_{y_i})\Big] + \alpha \sum_{k=1}^{K} G(w_k),
+        \qquad c_i = \frac{s_i}{\sum_l s_l},
+
+    ``w_k = coef_[k]``; with ``C`` this is scikit-learn's multinomial
+    ``LogisticRegression(C=C, l1_ratio=...)`` objective divided by ``C \sum_i s_i`` -- the same
+    model (``l2``: ``lbfgs``; ``l1``/``elasticnet``: ``saga``).  ``penalty="group"`` with
+    ``groups=None`` is the row-sparse multinomial model
+    :math:`\alpha \sum_j \|W_{j:}\|_2` (:class:`lpreg.solvers.multinomial.RowGroupLasso`):
+    each feature is kept for all classes or dropped for all, which scikit-learn cannot fit.
+    ``predict_proba`` is the softmax of ``decision_function``.  Solved by accelerated proximal
+    gradient, certified by the duality gap (:mod:`lpreg.solvers.multinomial`).
+
+    ``multi_class="ovr"`` fits one binary problem per class (class ``k`` against the others),
+    as ``sklearn.multiclass.OneVsRestClassifier(LogisticRegression(...))`` does;
+    ``predict_proba`` then normalises the K sigmoid scores to sum to 1.
 
     Parameters
     ----------
@@ -109,7 +127,12 @@ class LogisticRegression(LinearClassifierMixin):
     gamma : float, default=3.0
         ``> 1`` for ``"mcp"``, ``> 2`` for ``"scad"``.
     groups : int, array-like or list of lists, default=None
-        The partition of the columns for ``penalty="group"`` (as :class:`lpreg.GroupLasso`).
+        The partition of the columns for ``penalty="group"`` (as :class:`lpreg.GroupLasso`);
+        ``None`` with ``multi_class="multinomial"``: each feature's class coefficients form a
+        group (row sparsity for ``K > 2``; singletons, i.e. L1, for two classes).
+    multi_class : {"multinomial", "ovr"}, default="multinomial"
+        How more than two classes are fitted (ignored for two classes, always one binary
+        problem as in scikit-learn).
     fit_intercept : bool, default=True
     positive : bool, default=False
         Constrain the coefficients to be ``>= 0`` (separable penalties).
@@ -128,6 +151,7 @@ class LogisticRegression(LinearClassifierMixin):
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
     intercept_ : ndarray of shape (1,) or (n_classes,)
     n_iter_, dual_gap_, kkt_violation_, converged_ : ndarray, one entry per binary problem
+        (one entry for the multinomial fit).
         ``dual_gap_`` is NaN where the certificate is the KKT violation (non-convex penalty).
     solver_ : str
     n_features_in_ : int
@@ -192,6 +216,7 @@ class LogisticRegression(LinearClassifierMixin):
         max_iter=1000,
         tol=1e-4,
         solver="auto",
+        multi_class="multinomial",
     ):
         self.penalty = penalty
         self.alpha = alpha
@@ -207,6 +232,7 @@ class LogisticRegression(LinearClassifierMixin):
         self.max_iter = max_iter
         self.tol = tol
         self.solver = solver
+        self.multi_class = multi_class
 
     def _check_params(self):
         from lpreg import penalties
@@ -237,10 +263,17 @@ class LogisticRegression(LinearClassifierMixin):
                 high_inclusive=False,
                 hint=f"penalty={self.penalty!r} needs gamma > {low:g}; 3.7 is a common choice.",
             )
-        if self.penalty == "group" and self.groups is None:
+        if self.multi_class not in ("multinomial", "ovr"):
+            raise ValueError(
+                f"{owner}: multi_class must be 'multinomial' or 'ovr', got "
+                f"{self.multi_class!r}. 'multinomial' fits one softmax model (scikit-learn's "
+                "default), 'ovr' one binary model per class."
+            )
+        if self.penalty == "group" and self.groups is None and self.multi_class != "multinomial":
             raise ValueError(
                 f"{owner}: penalty='group' needs groups (a group index per column, an int "
-                "group size, or a list of column lists), got groups=None."
+                "group size, or a list of column lists), got groups=None; groups=None (each "
+                "feature's class coefficients as one group) needs multi_class='multinomial'."
             )
         check_penalty_factor(self.penalty_factor, owner)
         separable = not (
@@ -281,7 +314,10 @@ class LogisticRegression(LinearClassifierMixin):
             base = penalties.SCAD(alpha, gamma=self.gamma)
         else:
             try:
-                base = penalties.GroupLasso(alpha, groups=self.groups)
+                # groups=None: each feature's class coefficients form a group; a binary model
+                # has one coefficient per feature, so the groups are singletons (= L1)
+                groups = 1 if self.groups is None else self.groups
+                base = penalties.GroupLasso(alpha, groups=groups)
                 base.group_structure(n_features)
             except (TypeError, ValueError) as exc:
                 raise _reowned(exc, owner) from None
@@ -327,8 +363,11 @@ class LogisticRegression(LinearClassifierMixin):
                 )
         n_samples, n_features = X.shape
         weight_sum = float(n_samples if weights is None else weights.sum())
-        penalty = self._make_penalty(self._strength(weight_sum), n_features)
         binary = self.classes_.shape[0] == 2
+        self.multi_class_ = "ovr" if binary else self.multi_class
+        if self.multi_class_ == "multinomial":
+            return self._fit_multinomial(X, y, weights, self._strength(weight_sum))
+        penalty = self._make_penalty(self._strength(weight_sum), n_features)
         targets = [self.classes_[1]] if binary else list(self.classes_)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         coefs, intercepts, results = [], [], []
@@ -364,3 +403,79 @@ class LogisticRegression(LinearClassifierMixin):
         self.converged_ = np.array([r.converged for r in results])
         self.solver_ = results[0].solver
         return self
+
+    def _fit_multinomial(self, X, y, weights, alpha):
+        from lpreg import penalties
+        from lpreg.datafits import Multinomial
+        from lpreg.solvers.multinomial import RowGroupLasso, solve_multinomial
+
+        owner = type(self).__name__
+        n_features = X.shape[1]
+        n_classes = self.classes_.shape[0]
+        if not (isinstance(self.solver, str) and self.solver == "auto"):
+            raise ValueError(
+                f"{owner}: solver={self.solver!r} fits binary problems only; the multinomial "
+                f"model ({n_classes} classes) has its own solver: use solver='auto', or "
+                "multi_class='ovr' to fit one binary problem per class with this solver."
+            )
+        if self.penalty == "group" and self.groups is None:
+            penalty = RowGroupLasso(alpha)
+        elif self.penalty == "group" or (
+            isinstance(self.penalty, penalties.Penalty) and not self.penalty.is_separable
+        ):
+            raise ValueError(
+                f"{owner}: the multinomial model takes separable penalties or penalty='group' "
+                f"with groups=None (row sparsity across classes), got penalty={self.penalty!r}"
+                f"{'' if self.groups is None else ' with groups'}; use multi_class='ovr' for "
+                "column groups."
+            )
+        else:
+            penalty = self._make_penalty(alpha, n_features)
+        codes, _ = Multinomial.encode_labels(y)
+        coef0 = intercept0 = None
+        previous = getattr(self, "coef_", None) if self.warm_start else None
+        if previous is not None and previous.shape == (n_classes, n_features):
+            coef0, intercept0 = previous.T, self.intercept_
+        try:
+            with (
+                np.errstate(over="raise", invalid="raise", divide="ignore", under="ignore"),
+                warnings.catch_warnings(record=True) as caught,
+            ):
+                warnings.simplefilter("always")
+                result = solve_multinomial(
+                    X,
+                    codes,
+                    n_classes,
+                    penalty,
+                    sample_weight=weights,
+                    fit_intercept=self.fit_intercept,
+                    tol=self.tol,
+                    max_iter=self.max_iter,
+                    coef0=coef0,
+                    intercept0=intercept0,
+                    owner=owner,
+                )
+        except FloatingPointError as exc:
+            raise FloatingPointError(
+                f"{owner}: the fit broke down numerically ({exc}). The data are badly scaled: "
+                "standardise X (sklearn.preprocessing.StandardScaler) or increase alpha."
+            ) from None
+        for caught_warning in caught:  # re-issued at the user's call
+            warnings.warn(caught_warning.message, caught_warning.category, stacklevel=3)
+        self.coef_ = np.ascontiguousarray(result.coef.T)
+        self.intercept_ = np.asarray(result.intercept, dtype=self.coef_.dtype)
+        self.n_iter_ = np.array([result.n_iter])
+        self.dual_gap_ = np.array([np.nan if result.gap is None else result.gap])
+        self.kkt_violation_ = np.array([result.kkt_violation])
+        self.converged_ = np.array([result.converged])
+        self.solver_ = result.solver
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities: the softmax of ``decision_function`` for a multinomial fit,
+        else as :class:`LinearClassifierMixin` (sigmoid, normalised one-vs-rest)."""
+        if getattr(self, "multi_class_", "ovr") != "multinomial":
+            return super().predict_proba(X)
+        from scipy.special import softmax
+
+        return softmax(np.asarray(self.decision_function(X), dtype=np.float64), axis=1)

@@ -159,3 +159,69 @@ def test_warns_once_with_the_worst_point():
     with pytest.warns(ConvergenceWarning, match="regularization_path: .* missed tol"):
         with pytest.warns(ConvergenceWarning, match="max_iter=1"):
             lasso_path(X, y, n_alphas=3, eps=1e-3, tol=1e-14, max_iter=1)
+
+
+def _lasso_relative_gap(X, y, w, alpha):
+    """The Lasso duality gap at ``w`` relative to the objective at 0, in numpy: the dual point
+    is the residual rescaled into ``||X' theta||_inf <= alpha`` (no intercept)."""
+    n = X.shape[0]
+    residual = y - X @ w
+    primal = residual @ residual / (2 * n) + alpha * np.abs(w).sum()
+    theta = residual / max(n, np.max(np.abs(X.T @ residual)) / alpha)
+    dual = y @ y / (2 * n) - 0.5 * n * np.sum((theta - y / n) ** 2)
+    return (primal - dual) / (y @ y / (2 * n))
+
+
+def test_reported_certificates_are_the_full_gaps_recomputed_in_numpy():
+    # the path reports the certificate of the full problem although it solved restricted ones
+    X, y = _standardized("colon_alon", 300)
+    path = lasso_path(X, y, n_alphas=15, eps=1e-2, tol=1e-8)
+    assert path.n_strong[5] < X.shape[1]
+    expected = [
+        _lasso_relative_gap(X, y, path.coefs[:, k], alpha) for k, alpha in enumerate(path.alphas)
+    ]
+    np.testing.assert_allclose(path.certificates, expected, rtol=1e-6, atol=1e-13)
+    assert max(expected) <= 1e-8
+    objectives = [
+        _enet_objective(X, y, path.coefs[:, k], a, 1.0) for k, a in enumerate(path.alphas)
+    ]
+    np.testing.assert_allclose(path.objectives, objectives, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
+@pytest.mark.parametrize("strong_rule", [True, False], ids=["strong", "full"])
+def test_intercept_path_matches_scikit_learn_lasso_at_every_alpha(sparse, strong_rule):
+    # one validated problem serves every point: the centring a solve does for the intercept
+    # must not leak into the next point (objectives are recomputed here in numpy)
+    import scipy.sparse as sp
+    from sklearn.linear_model import Lasso
+
+    data = load_dataset("prostate")
+    X = np.asarray(data["X"], dtype=np.float64)
+    y = np.asarray(data["y"], dtype=np.float64)
+    X_fit = sp.csc_matrix(X) if sparse else X
+    path = lasso_path(
+        X_fit, y, n_alphas=8, eps=1e-2, fit_intercept=True, strong_rule=strong_rule, tol=1e-10
+    )
+    for k, alpha in enumerate(path.alphas):
+        reference = Lasso(alpha=alpha, tol=1e-12, max_iter=100_000).fit(X, y)
+        theirs = 0.5 * np.mean((y - X @ reference.coef_ - reference.intercept_) ** 2)
+        theirs += alpha * np.abs(reference.coef_).sum()
+        w, b = path.coefs[:, k], path.intercepts[k]
+        ours = 0.5 * np.mean((y - X @ w - b) ** 2) + alpha * np.abs(w).sum()
+        assert ours <= theirs * (1 + 1e-8), (k, ours, theirs)
+        assert path.objectives[k] == pytest.approx(ours, rel=1e-10)
+
+
+def test_solver_is_resolved_and_checked_before_any_work():
+    from lpreg.solvers.prox_newton import ProxNewton
+
+    X, y = _standardized("prostate")
+    with pytest.raises(ValueError, match="regularization_path: solver must be 'auto' or one of"):
+        lasso_path(X, y, n_alphas=3, solver="newton")
+    with pytest.raises(ValueError, match=r"ProximalGradient: unknown option\(s\) \['gram'\]"):
+        lasso_path(X, y, n_alphas=3, solver="proximal_gradient", gram=True)
+    # a Solver instance is used as given, on every point
+    path = lasso_path(X, y, n_alphas=4, eps=1e-2, solver=ProxNewton(), tol=1e-10)
+    reference = lasso_path(X, y, n_alphas=4, eps=1e-2, tol=1e-10)
+    np.testing.assert_allclose(path.objectives, reference.objectives, rtol=1e-9)

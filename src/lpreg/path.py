@@ -267,6 +267,27 @@ def _restrict_penalty(penalty, columns, n_features):
     return dataclasses.replace(penalty, **changes) if changes else penalty
 
 
+def _path_solver(solver, X, datafit, penalty):
+    """The :class:`~lpreg.solvers.base.Solver` instance ``solve(..., solver=solver)`` would
+    use (``"auto"``: :func:`~lpreg.solvers.choose_solver`), checked against the pair."""
+    from lpreg.solvers import choose_solver, solver_classes
+    from lpreg.solvers.base import Solver
+
+    if isinstance(solver, Solver):
+        instance = solver
+    else:
+        name = choose_solver(X, datafit, penalty) if solver == "auto" else solver
+        available = solver_classes()
+        if name not in available:
+            raise ValueError(
+                f"regularization_path: solver must be 'auto' or one of {sorted(available)}, "
+                f"got {solver!r}."
+            )
+        instance = available[name]()
+    instance.check(datafit, penalty)
+    return instance
+
+
 def _check_alphas(alphas, owner):
     alphas = np.asarray(alphas, dtype=np.float64)
     if alphas.ndim != 1 or alphas.size == 0:
@@ -336,7 +357,6 @@ def regularization_path(
     from lpreg.datafits import Quadratic
     from lpreg.datafits.base import NormalizedWeights, normalized_sample_weight
     from lpreg.penalties import L1
-    from lpreg.solvers import solve
     from lpreg.solvers.base import build_problem
 
     owner = "regularization_path"
@@ -367,7 +387,14 @@ def regularization_path(
         if penalty.is_separable
         else None
     )
-    # the full problem, for the certificates of every point (its scales do not depend on alpha)
+    # one solver, one validated problem for the whole path: each point (and each restriction
+    # to the strong set) is this problem with another penalty and a column subset, its scales
+    # (objective and gradient at w = 0) independent of alpha
+    solver_options = dict(solver_options)
+    history = bool(solver_options.pop("history", False))
+    verbose = bool(solver_options.pop("verbose", False))
+    instance = _path_solver(solver, X, datafit, penalty.with_alpha(float(alphas[0])))
+    instance.check_options(solver_options)
     full = build_problem(
         X,
         y,
@@ -376,8 +403,11 @@ def regularization_path(
         sample_weight=c,
         fit_intercept=fit_intercept,
         tol=tol,
+        max_iter=instance.default_max_iter if max_iter is None else max_iter,
         owner=owner,
+        verbose=verbose,
     )
+    full.extra.update(solver_options)
     n = alphas.shape[0]
     coefs = np.zeros((n_features, n), dtype=X.dtype)
     out = {
@@ -389,13 +419,9 @@ def regularization_path(
     converged = np.zeros(n, dtype=bool)
     w = np.asarray(w_start, dtype=np.float64)
     intercept = float(b_start)
-    options = dict(solver=solver, sample_weight=c, fit_intercept=fit_intercept, tol=tol)
-    if max_iter is not None:
-        options["max_iter"] = max_iter
-    options.update(solver_options)
     for k, alpha in enumerate(alphas):
         penalty_k = penalty.with_alpha(float(alpha))
-        full.penalty = penalty_k
+        full_k = full.with_terms(penalty=penalty_k)
         if use_strong:
             reference = alpha if alpha_previous is None else alpha_previous
             threshold = weights * kappa * (2.0 * alpha - reference)
@@ -408,27 +434,24 @@ def regularization_path(
             columns = np.flatnonzero(keep)
             w_new = np.zeros(n_features)
             if columns.size == n_features:
-                result = solve(X, y, datafit, penalty_k, w0=w, intercept0=intercept, **options)
+                result = instance.solve_problem(full_k, w, intercept, history)
                 w_new[:] = result.coef
             elif columns.size == 0:
                 result = None
             else:
-                result = solve(
-                    _columns(X, columns),
-                    y,
-                    datafit,
-                    _restrict_penalty(penalty_k, columns, n_features),
-                    w0=w[columns],
-                    intercept0=intercept,
-                    **options,
+                restricted = full.with_terms(
+                    X=_columns(full.X, columns),
+                    penalty=_restrict_penalty(penalty_k, columns, n_features),
                 )
+                result = instance.solve_problem(restricted, w[columns], intercept, history)
                 w_new[columns] = result.coef
             if result is None:
                 b_new = datafit.intercept_at_zero(y_encoded, c) if fit_intercept else 0.0
             else:
                 b_new = result.intercept
                 n_iter += result.n_iter
-            grad = _full_gradient(X, y_encoded, w_new, b_new, datafit, c)
+            # the full problem's certificates and gradient, from one product with X and X.T
+            objective, gap, kkt, grad = full_k.evaluate_with_gradient(w_new, b_new)
             if not use_strong or columns.size == n_features:
                 break
             distances = penalty_k.subdiff_distance(w_new, grad)
@@ -442,16 +465,17 @@ def regularization_path(
         alpha_previous = alpha
         coefs[:, k] = w
         out["intercepts"][k] = intercept
-        out["certificates"][k] = full.certificate_at(w, intercept)
-        out["kkt_violations"][k] = full.kkt_at(w, intercept)
-        out["objectives"][k] = full.objective(w, intercept)
+        out["certificates"][k] = kkt if gap is None else gap
+        out["kkt_violations"][k] = kkt
+        out["objectives"][k] = objective
         counts["n_nonzero"][k] = np.count_nonzero(w)
         counts["n_iter"][k] = n_iter
         counts["n_strong"][k] = columns.size
         counts["n_added"][k] = added
         # the restricted solve's own certificate (the full one equals it up to rounding once
         # the KKT check has passed: discarded features add nothing to the gap)
-        converged[k] = True if result is None else result.converged
+        # (every feature screened out: no solver ran, so the full certificate decides)
+        converged[k] = out["certificates"][k] <= tol if result is None else result.converged
     if not np.all(converged):
         from sklearn.exceptions import ConvergenceWarning
 

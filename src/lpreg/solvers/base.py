@@ -14,6 +14,7 @@ coefficients rounded to float32 cannot certify more than that.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 import warnings
@@ -125,6 +126,11 @@ class Problem:
     def evaluate(self, w, intercept):
         """Objective, relative gap (None without one) and relative KKT violation at ``(w, b)``,
         from one product with ``X`` and one with ``X.T``."""
+        return self.evaluate_with_gradient(w, intercept)[:3]
+
+    def evaluate_with_gradient(self, w, intercept):
+        """``(objective, gap, kkt, grad)``: :meth:`evaluate` and the gradient
+        :math:`\\nabla_w F(w, b) = X^\\top g` it computed on the way (float64)."""
         w = np.asarray(w, dtype=np.float64)
         Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
         g = self.datafit.raw_gradient(self.y, Xw, self.raw_sample_weight)
@@ -134,7 +140,7 @@ class Problem:
         kkt = max(float(np.max(distances, initial=0.0)), intercept_violation) / self.scale_kkt
         if self.certificate != "duality_gap":
             objective = self.datafit.value(self.y, Xw, self.raw_sample_weight)
-            return objective + self.penalty.value(w), None, kkt
+            return objective + self.penalty.value(w), None, kkt, grad
         gap, objective, _ = duality_gap_from_gradient(
             self.y,
             w,
@@ -152,7 +158,7 @@ class Problem:
             # the gap holds b and the unpenalized coordinates fixed: certify them by KKT
             rest = float(np.max(distances[unpenalized], initial=0.0))
             gap = max(gap, max(rest, intercept_violation) / self.scale_kkt)
-        return objective, gap, kkt
+        return objective, gap, kkt, grad
 
     def certificate_at(self, w, intercept):
         """Relative certificate at ``(w, intercept)``: the duality gap or the KKT violation."""
@@ -166,6 +172,22 @@ class Problem:
     def objective(self, w, intercept):
         Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
         return self.datafit.value(self.y, Xw, self.raw_sample_weight) + self.penalty.value(w)
+
+    def with_terms(self, X=None, penalty=None):
+        """The same problem with the columns ``X`` (already validated: a column subset of
+        this problem's ``X``, same dtype and format) and/or another ``penalty`` of the same
+        length; the scales ``scale_gap`` and ``scale_kkt`` stay this problem's (a path solves
+        every alpha, and every restriction, relative to the same full problem)."""
+        X = self.X if X is None else X
+        penalty = self.penalty if penalty is None else penalty
+        return dataclasses.replace(
+            self,
+            X=X,
+            penalty=penalty,
+            n_features=X.shape[1],
+            certificate=_certificate_kind(penalty),
+            extra=dict(self.extra),
+        )
 
 
 FLOAT32_TOL_FLOOR = 16 * float(np.finfo(np.float32).eps)
@@ -227,6 +249,16 @@ class Solver:
                 f"{type(penalty).__name__}: {'; '.join(problems)}.{hint}"
             )
 
+    def check_options(self, options):
+        """Raise ``ValueError`` before any work if ``options`` holds a name not in
+        ``self.options`` (None: the solver checks ``problem.extra`` itself)."""
+        unknown = [] if self.options is None else sorted(set(options) - set(self.options))
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__}: unknown option(s) {unknown}; the options are "
+                f"{sorted(self.options) or 'none'}."
+            )
+
     def solve(
         self,
         X,
@@ -246,12 +278,7 @@ class Solver:
     ):
         """Solve ``min_{w, b} F(w, b) + G(w)``; see :func:`lpreg.solve`."""
         owner = type(self).__name__
-        unknown = [] if self.options is None else sorted(set(options) - set(self.options))
-        if unknown:
-            raise ValueError(
-                f"{owner}: unknown option(s) {unknown}; the options are "
-                f"{sorted(self.options) or 'none'}."
-            )
+        self.check_options(options)
         self.check(datafit, penalty)
         problem = build_problem(
             X,
@@ -266,6 +293,14 @@ class Solver:
             verbose=verbose,
         )
         problem.extra.update(options)
+        return self.solve_problem(problem, w0, intercept0, history)
+
+    def solve_problem(self, problem, w0=None, intercept0=0.0, history=False):
+        """Solve a validated :class:`Problem` (from :func:`build_problem`; the pair is
+        assumed checked): the part of :meth:`solve` after validation, for callers such as
+        :func:`lpreg.path.regularization_path` that solve many related problems.
+        ``problem`` itself is not modified."""
+        owner = type(self).__name__
         w_start = np.zeros(problem.n_features, dtype=problem.dtype)
         if w0 is not None:
             w_start = np.array(w0, dtype=problem.dtype)
@@ -280,6 +315,7 @@ class Solver:
             # (the penalty does not see b) that decouples w from b.  Without it, columns with a
             # large mean make coordinate methods crawl (sklearn and glmnet centre too).
             offset = np.asarray(problem.X.T @ problem.sample_weight, dtype=np.float64)
+            problem = dataclasses.replace(problem, extra=dict(problem.extra))
             problem.X = np.asfortranarray(problem.X - offset.astype(problem.dtype))
             intercept0 += float(offset @ w_start)
         start = time.perf_counter()
@@ -323,15 +359,7 @@ def build_problem(
     Xw0 = np.full(n_samples, intercept)
     objective_zero = datafit.value(y, Xw0, raw) + penalty.value(np.zeros(n_features))
     grad_zero = np.asarray(X.T @ datafit.raw_gradient(y, Xw0, raw), dtype=np.float64).ravel()
-    certificate = (
-        "duality_gap"
-        if penalty.is_convex and getattr(penalty, "has_conjugate", False)
-        else "kkt_violation"
-    )
-    if certificate == "duality_gap" and _conjugate_domain_is_trivial(penalty):
-        # alpha = 0: G* is the indicator of {0}, the rescaled dual point collapses to 0 and
-        # the gap equals the primal; the KKT violation still certifies the (unpenalised) fit.
-        certificate = "kkt_violation"
+    certificate = _certificate_kind(penalty)
     return Problem(
         X=X,
         y=y,
@@ -351,6 +379,20 @@ def build_problem(
         raw_sample_weight=raw,
         verbose=verbose,
     )
+
+
+def _certificate_kind(penalty):
+    """``"duality_gap"`` for a convex penalty with a conjugate, else ``"kkt_violation"``."""
+    certificate = (
+        "duality_gap"
+        if penalty.is_convex and getattr(penalty, "has_conjugate", False)
+        else "kkt_violation"
+    )
+    if certificate == "duality_gap" and _conjugate_domain_is_trivial(penalty):
+        # alpha = 0: G* is the indicator of {0}, the rescaled dual point collapses to 0 and
+        # the gap equals the primal; the KKT violation still certifies the (unpenalised) fit.
+        certificate = "kkt_violation"
+    return certificate
 
 
 def _conjugate_domain_is_trivial(penalty):

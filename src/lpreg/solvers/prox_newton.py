@@ -15,7 +15,7 @@ import time
 import numpy as np
 from numba import njit
 
-from lpreg.penalties.base import _subdiff_distance_vector, _value_vector, prox_coordinate
+from lpreg.penalties.base import CompiledCall, _fingerprint, _value_vector, prox_coordinate
 from lpreg.solvers.base import Requirements, Solver, register_solver
 
 __all__ = ["ProxNewton", "second_derivative_kernel"]
@@ -118,31 +118,52 @@ def _gradient_sparse(data, indices, indptr, r, out):
 
 @njit
 def _derivatives(derivative, second_derivative, y, z, c, params, r, h):
-    """Fill ``r_i = c_i f'(y_i, z_i)`` and ``h_i = c_i f''(y_i, z_i)``."""
+    """Fill ``r_i = c_i f'(y_i, z_i)`` and ``h_i = c_i f''(y_i, z_i)``; return ``sum_i r_i``."""
+    total = 0.0
     for i in range(y.shape[0]):
         r[i] = c[i] * derivative(y[i], z[i], params)
         h[i] = c[i] * second_derivative(y[i], z[i], params)
+        total += r[i]
+    return total
 
 
 @njit
-def _slope_along(
-    derivative, value, y, z, Xd, c, datafit_params, w, d, ws, weights, params, step, penalty_old
-):
-    r"""Return :math:`\sum_i c_i f'(y_i, z_i + t Xd_i) Xd_i + (G(w + t d) - G(w)) / t`.
+def _violations(subdiff_interval, w, grad, params, weights, lower, upper, violations):
+    """Fill the optimality violation of every coordinate; return the largest."""
+    largest = 0.0
+    for j in range(w.shape[0]):
+        violations[j] = _coordinate_distance(
+            subdiff_interval, w[j], grad[j], params, weights[j], lower[j], upper[j]
+        )
+        largest = max(largest, violations[j])
+    return largest
 
-    Since :math:`F` is convex along the line, :math:`F(t) - F(0) \le t F'(t)`, so this value
-    times ``t`` bounds the change of the objective from above.  ``G`` is summed over ``ws``.
+
+@njit
+def _line_search_terms(
+    loss, derivative, value, y, z, Xd, c, datafit_params, w, d, ws, weights, params, step,
+    penalty_old,
+):  # fmt: skip
+    r"""Return ``(change, slope)`` at ``t = step`` along ``(d, d_b)``.
+
+    ``change`` is :math:`P(w + t d, b + t d_b) - P(w, b) = \sum_i c_i [f(y_i, z_i + t Xd_i) -
+    f(y_i, z_i)] + G(w + t d) - G(w)`, summed per sample (only samples with
+    :math:`Xd_i \ne 0` contribute); ``slope`` is :math:`\sum_i c_i f'(y_i, z_i + t Xd_i) Xd_i
+    + (G(w + t d) - G(w)) / t`.  ``G`` is summed over ``ws``.
     """
-    total = 0.0
+    change = 0.0
+    slope = 0.0
     for i in range(y.shape[0]):
         if c[i] != 0.0 and Xd[i] != 0.0:
-            total += c[i] * derivative(y[i], z[i] + step * Xd[i], datafit_params) * Xd[i]
+            moved = z[i] + step * Xd[i]
+            change += c[i] * (loss(y[i], moved, datafit_params) - loss(y[i], z[i], datafit_params))
+            slope += c[i] * derivative(y[i], moved, datafit_params) * Xd[i]
     penalty_new = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
         if weights[j] != 0.0:
             penalty_new += weights[j] * value(w[j] + step * d[k], params)
-    return total + (penalty_new - penalty_old) / step
+    return change + penalty_new - penalty_old, slope + (penalty_new - penalty_old) / step
 
 
 @njit
@@ -186,12 +207,16 @@ def _newton_direction_dense(
         h_sum += h[i]
     d_b = 0.0
     epochs = 0
+    # full passes alternate with passes over the active coordinates (non-zero, or moved at the
+    # last full pass), as liblinear's shrinking; only a full pass may stop
+    active = np.ones(n_ws, dtype=np.bool_)
+    full = True
     for epoch in range(max_epochs):
         epochs = epoch + 1
         violation = 0.0
         for k in range(n_ws):
             j = ws[k]
-            if hessian_diag[k] <= 0.0:
+            if hessian_diag[k] <= 0.0 or not (full or active[k]):
                 continue
             slope = grad[j]
             for i in range(X.shape[0]):
@@ -214,6 +239,8 @@ def _newton_direction_dense(
                 is_convex,
             )
             change = new - current
+            if full:
+                active[k] = new != 0.0 or change != 0.0
             if change != 0.0:
                 d[k] += change
                 for i in range(X.shape[0]):
@@ -228,7 +255,11 @@ def _newton_direction_dense(
             for i in range(X.shape[0]):
                 Xd[i] += change
         if violation <= inner_tol:
-            break
+            if full:
+                break
+            full = True
+        else:
+            full = False
     return d_b, epochs
 
 
@@ -271,12 +302,16 @@ def _newton_direction_sparse(
         h_sum += h[i]
     d_b = 0.0
     epochs = 0
+    # full passes alternate with passes over the active coordinates (non-zero, or moved at the
+    # last full pass), as liblinear's shrinking; only a full pass may stop
+    active = np.ones(n_ws, dtype=np.bool_)
+    full = True
     for epoch in range(max_epochs):
         epochs = epoch + 1
         violation = 0.0
         for k in range(n_ws):
             j = ws[k]
-            if hessian_diag[k] <= 0.0:
+            if hessian_diag[k] <= 0.0 or not (full or active[k]):
                 continue
             slope = grad[j]
             for idx in range(indptr[j], indptr[j + 1]):
@@ -300,6 +335,8 @@ def _newton_direction_sparse(
                 is_convex,
             )
             change = new - current
+            if full:
+                active[k] = new != 0.0 or change != 0.0
             if change != 0.0:
                 d[k] += change
                 for idx in range(indptr[j], indptr[j + 1]):
@@ -314,7 +351,11 @@ def _newton_direction_sparse(
             for i in range(n_samples):
                 Xd[i] += change
         if violation <= inner_tol:
-            break
+            if full:
+                break
+            full = True
+        else:
+            full = False
     return d_b, epochs
 
 
@@ -339,6 +380,40 @@ def _coordinate_distance(subdiff_interval, x, slope, params, weight, lower, uppe
     return 0.0
 
 
+class _Bound:
+    """A :class:`~lpreg.penalties.base.CompiledCall` bound, at its first call, to the compiled
+    entry point that call's arguments select; the later calls of one solve (same argument
+    types) skip the per-call fingerprint of its ~20 arguments.  The entry points themselves
+    are cached across solves by the shared ``CompiledCall``.
+    """
+
+    __slots__ = ("compiled", "entry")
+
+    def __init__(self, compiled):
+        self.compiled = compiled
+        self.entry = None
+
+    def __call__(self, *args):
+        if self.entry is None:
+            key = _fingerprint(args)
+            self.entry = self.compiled.entries.get(key) if key is not None else None
+            if self.entry is None:
+                result = self.compiled(*args)
+                # the entry point now cached for these types (the dispatcher if none is)
+                self.entry = self.compiled.entries.get(key, self.compiled.dispatcher)
+                return result
+        return self.entry(*args)
+
+
+# the loops taking kernels, typed once per argument fingerprint (see CompiledCall)
+_derivatives_compiled = CompiledCall(_derivatives)
+_violations_compiled = CompiledCall(_violations)
+_line_search_compiled = CompiledCall(_line_search_terms)
+_value_vector_compiled = CompiledCall(_value_vector)
+_newton_direction_dense_compiled = CompiledCall(_newton_direction_dense)
+_newton_direction_sparse_compiled = CompiledCall(_newton_direction_sparse)
+
+
 # --------------------------------------------------------------------------------------------
 # the solver
 # --------------------------------------------------------------------------------------------
@@ -360,27 +435,39 @@ class ProxNewton(Solver):
 
     1. the optimality violation :math:`v_j = \operatorname{dist}(-X_j^\top r,
        \omega_j \partial g(w_j))` ranks the features; the working set ``W`` holds the
-       non-zero coefficients and the largest violations, ``|W| = max(p0, min(2 nnz(w),
-       2 |W_{k-1}|, p))`` (``p0 = 10``);
+       non-zero coefficients and the largest violations, ``|W| = min(p, max(p0, 2 nnz(w)))``
+       (``p0 = 100``; twice the last size after a failed step);
     2. coordinate descent on ``W`` (and ``d_b``) minimises the model
        :math:`r^\top (X d + d_b) + \tfrac12 \sum_i h_i (X d + d_b)_i^2 + G(w + d)`, each
        coordinate by the prox of :math:`\omega_j g` with step :math:`1 / \sum_i h_i x_{ij}^2`,
-       until its own violation is below ``0.3 max_j v_j`` (at most ``max_inner_epochs``);
-    3. the step ``t`` is the first of :math:`1, \tfrac12, \tfrac14, \dots` (at most 30) with
-       :math:`\sum_i r_i(t)\,(X d + d_b)_i + (G(w + t d) - G(w)) / t \le 10^{-4} \Delta`, where
-       :math:`r(t)` is ``r`` at :math:`z + t (X d + d_b)` and
-       :math:`\Delta = r^\top(X d + d_b) + G(w + d) - G(w) < 0`; by convexity of ``F`` along
-       the line this implies Tseng and Yun's Armijo rule
-       :math:`P(w + t d, b + t d_b) \le P(w, b) + 10^{-4} t \Delta`, and it is free of the
-       cancellation in :math:`P(\cdot) - P(w, b)`.  When :math:`|\Delta|` is below
-       :math:`10^{-14}` times the objective at ``w = 0`` (a last Newton step that the objective
-       cannot resolve), the unit step is taken; a step that fails, or a zero direction,
-       doubles the working set at the next iteration.
+       until its own violation, measured on a full pass over ``W``, is at most
+       :math:`\epsilon = \max(V \min(0.3, \sqrt{V / s_{kkt}}),\ 0.1\, \mathrm{tol}\, s_{gap}
+       / \|w\|_1)` with :math:`V = \max(\max_j v_j, |\sum_i r_i|)` (a forcing sequence for a
+       superlinear rate, floored where a violation :math:`v` moves the duality gap by about
+       :math:`v \|w\|_1`, a tenth below ``tol``; :math:`s_{gap}, s_{kkt}` are the scales of the
+       relative certificates).  Between full passes, passes visit only the coordinates that
+       were non-zero or moved at the last full pass (liblinear's shrinking), at most
+       ``max_inner_epochs`` passes in all;
+    3. the step ``t`` is the first of :math:`1, \tfrac12, \tfrac14, \dots` (at most 30)
+       satisfying Tseng and Yun's Armijo rule
+       :math:`P(w + t d, b + t d_b) - P(w, b) \le 10^{-4} t \Delta` with
+       :math:`\Delta = r^\top(X d + d_b) + G(w + d) - G(w) < 0`, the change of :math:`F`
+       summed per sample, :math:`\sum_i c_i [f(y_i, z_i + t (Xd + d_b)_i) - f(y_i, z_i)]`;
+       or, what implies it by convexity of ``F`` along the line and is free of cancellation,
+       :math:`\sum_i r_i(t)\,(X d + d_b)_i + (G(w + t d) - G(w)) / t \le 10^{-4} \Delta`
+       (:math:`r(t)` is ``r`` at :math:`z + t (X d + d_b)`).  Near the optimum the unit step
+       passes the first test, which keeps the local rate superlinear.  When :math:`|\Delta|` is
+       below :math:`10^{-14}` times the objective at ``w = 0`` (a last Newton step that the
+       objective cannot resolve), the unit step is taken; a step that fails, or a zero
+       direction, doubles the working set at the next iteration.
 
     It stops when ``problem.certificate_at(w, b)`` (the duality gap relative to the objective
     at ``w = 0``, with the intercept's and unpenalized coordinates' KKT violation) is at most
-    ``tol``.  A cold start (``w0 = 0``, ``intercept0 = 0``) begins at the intercept optimal for
-    ``w = 0``.  Options (``solve(..., p0=10, max_inner_epochs=100)``) tune steps 1 and 2.
+    ``tol``; the gap is computed from the gradient at hand, and skipped while
+    :math:`V \|w\|_1 > 10\, \mathrm{tol}\, s_{gap}` (far from ``tol`` by the estimate above;
+    never with ``history=True``).  A cold start (``w0 = 0``, ``intercept0 = 0``) begins at the
+    intercept optimal for ``w = 0``.  Options (``solve(..., p0=100, max_inner_epochs=100)``)
+    tune steps 1 and 2.
 
     References
     ----------
@@ -413,7 +500,7 @@ class ProxNewton(Solver):
 
     def _solve(self, problem, w0, intercept0, history):
         options = problem.extra
-        p0 = int(options.get("p0", 10))
+        p0 = int(options.get("p0", 100))
         max_inner_epochs = int(options.get("max_inner_epochs", 100))
         max_backtracks = 30
         rounding = 1e-14 * problem.scale_gap
@@ -422,14 +509,24 @@ class ProxNewton(Solver):
         n_samples, n_features = problem.n_samples, problem.n_features
         kernels = penalty.scalar_kernels
         prox, value, subdiff = kernels.prox, kernels.value, kernels.subdiff_interval
+        loss = datafit.scalar_kernels.loss
         derivative = datafit.scalar_kernels.derivative
         second = second_derivative_kernel(datafit)
         datafit_params = datafit.params
         params = penalty.params
-        weights = penalty.coordinate_weights(n_features)
+        weights = np.asarray(penalty.coordinate_weights(n_features), dtype=np.float64)
         lower, upper = penalty.coordinate_bounds(n_features)
+        lower = np.asarray(lower, dtype=np.float64)
+        upper = np.asarray(upper, dtype=np.float64)
         is_convex = bool(penalty.is_convex)
         fit_intercept = problem.fit_intercept
+        # the loops taking kernels, bound once per solve (argument types do not change)
+        _derivatives_call = _Bound(_derivatives_compiled)
+        _violations_call = _Bound(_violations_compiled)
+        _line_search_call = _Bound(_line_search_compiled)
+        _value_vector_call = _Bound(_value_vector_compiled)
+        _newton_direction_dense_call = _Bound(_newton_direction_dense_compiled)
+        _newton_direction_sparse_call = _Bound(_newton_direction_sparse_compiled)
         if problem.is_sparse:
             data, indices, indptr = X.data, X.indices, X.indptr
 
@@ -440,7 +537,7 @@ class ProxNewton(Solver):
                 return _gradient_sparse(data, indices, indptr, r, out)
 
             def direction(ws, w, grad, r_sum, h, inner_tol, d, Xd):
-                return _newton_direction_sparse(
+                return _newton_direction_sparse_call(
                     prox, value, subdiff, data, indices, indptr, ws, w, grad, r_sum, h,
                     params, weights, lower, upper, is_convex, fit_intercept,
                     max_inner_epochs, inner_tol, d, Xd,
@@ -454,7 +551,7 @@ class ProxNewton(Solver):
                 return _gradient_dense(X, r, out)
 
             def direction(ws, w, grad, r_sum, h, inner_tol, d, Xd):
-                return _newton_direction_dense(
+                return _newton_direction_dense_call(
                     prox, value, subdiff, X, ws, w, grad, r_sum, h, params, weights, lower,
                     upper, is_convex, fit_intercept, max_inner_epochs, inner_tol, d, Xd,
                 )  # fmt: skip
@@ -477,17 +574,26 @@ class ProxNewton(Solver):
         n_iter = 0
         for iteration in range(problem.max_iter):
             n_iter = iteration
-            _derivatives(derivative, second, y, z, c, datafit_params, r, h)
+            r_sum = _derivatives_call(derivative, second, y, z, c, datafit_params, r, h)
+            r_sum = r_sum if fit_intercept else 0.0
             full_gradient(r, grad)
-            r_sum = float(r.sum()) if fit_intercept else 0.0
-            _subdiff_distance_vector(subdiff, w, grad, params, weights, lower, upper, violations)
-            max_violation = max(float(violations.max()), abs(r_sum))
-            # the certificate from the gradient at hand; problem.certificate_at confirms a stop
-            if problem.certificate == "duality_gap":
-                certificate = _relative_gap(problem, w, b, z, r, r_sum, grad)
+            max_violation = _violations_call(
+                subdiff, w, grad, params, weights, lower, upper, violations
+            )
+            max_violation = max(max_violation, abs(r_sum))
+            # the certificate from the gradient at hand (problem.certificate_at confirms a stop
+            # near tol).  A violation v moves the gap by about v ||w||_1 (the dual point is
+            # rescaled by about 1 - v / alpha): while that estimate is 10 tol away, skip it.
+            l1_norm = float(np.abs(w).sum())
+            hopeless = max_violation * l1_norm > 10.0 * problem.tol * problem.scale_gap
+            if problem.certificate == "duality_gap" and hopeless and trace is None:
+                certificate = math.inf
+            elif problem.certificate == "duality_gap":
+                certificate = _relative_gap(problem, w, b, z, r, r_sum, grad, weights)
             else:
                 certificate = max_violation / problem.scale_kkt
-            if certificate <= problem.tol:
+            if problem.tol / 2 < certificate <= problem.tol:
+                # near tol: let the certificate finalize recomputes decide (rounding)
                 certificate = problem.certificate_at(w, b)
             if trace is not None:
                 trace["objective"].append(problem.objective(w, b))
@@ -512,12 +618,15 @@ class ProxNewton(Solver):
             # forcing sequence: the inner tolerance shrinks with the violation (superlinear rate)
             relative = max_violation / problem.scale_kkt
             inner_tol = max_violation * min(0.3, math.sqrt(relative))
+            # ... but no finer than tol asks for (by the estimate above, a tenth below tol)
+            if l1_norm > 0.0:
+                inner_tol = max(inner_tol, 0.1 * problem.tol * problem.scale_gap / l1_norm)
             d_b, _ = direction(ws, w, grad, r_sum, h, inner_tol, d, Xd)
-            # backtracking line search (Tseng-Yun's Armijo rule, in its derivative form)
+            # backtracking line search (Tseng-Yun's Armijo rule)
             w_ws = w[ws]
             weights_ws = weights[ws]
-            penalty_old = _value_vector(value, w_ws, params, weights_ws)
-            penalty_new = _value_vector(value, w_ws + d, params, weights_ws)
+            penalty_old = _value_vector_call(value, w_ws, params, weights_ws)
+            penalty_new = _value_vector_call(value, w_ws + d, params, weights_ws)
             decrease = float(r @ Xd) + penalty_new - penalty_old
 
             step = 1.0
@@ -530,11 +639,11 @@ class ProxNewton(Solver):
             else:
                 accepted = False
                 for _ in range(max_backtracks):
-                    slope = _slope_along(
-                        derivative, value, y, z, Xd, c, datafit_params, w, d, ws, weights,
-                        params, step, penalty_old,
+                    change, slope = _line_search_call(
+                        loss, derivative, value, y, z, Xd, c, datafit_params, w, d, ws,
+                        weights, params, step, penalty_old,
                     )  # fmt: skip
-                    if slope <= 1e-4 * decrease:
+                    if change <= 1e-4 * step * decrease or slope <= 1e-4 * decrease:
                         accepted = True
                         break
                     step *= 0.5
@@ -549,7 +658,7 @@ class ProxNewton(Solver):
         return w.astype(problem.dtype), b, n_iter, trace
 
 
-def _relative_gap(problem, w, intercept, z, r, r_sum, grad):
+def _relative_gap(problem, w, intercept, z, r, r_sum, grad, weights):
     """``problem.certificate_at(w, intercept)`` from the predictor ``z = Xw + b``, the
     per-sample derivatives ``r`` and the gradient ``grad = X^T r`` already at hand (the same
     formulas as :func:`lpreg.certificates.duality_gap`, without its two products with X)."""
@@ -563,7 +672,6 @@ def _relative_gap(problem, w, intercept, z, r, r_sum, grad):
     if not math.isfinite(dual):
         return math.inf
     gap = max(primal - dual, 0.0) / problem.scale_gap
-    weights = penalty.coordinate_weights(problem.n_features)
     unpenalized = weights == 0
     if problem.fit_intercept or np.any(unpenalized):
         distances = penalty.subdiff_distance(w, grad)[unpenalized]

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from conftest import load_dataset
 from numpy.testing import assert_allclose
 from sklearn.datasets import load_diabetes
-from sklearn.linear_model import ElasticNetCV, LassoCV, RidgeCV
+from sklearn.linear_model import ElasticNet, LassoCV
 from sklearn.model_selection import GridSearchCV, KFold, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -51,10 +51,10 @@ def assert_equals_direct_calls(report, X, y, scaler=None):
 
 @pytest.fixture(scope="module")
 def diabetes_report():
-    """The JSON ``lpreg compare --format json`` prints (run once: 400 CV fits)."""
+    """The JSON ``lpreg compare --format json`` prints (run once: 40 CV paths, 5 resamples)."""
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        assert main(["compare", "--format", "json"]) == 0
+        assert main(["compare", "--format", "json", "--bootstrap", "5"]) == 0
     return json.loads(printed.getvalue())
 
 
@@ -67,48 +67,113 @@ def test_compare_json_equals_direct_estimator_calls(diabetes_report):
         "ElasticNet",
         "LpRegression",
     ]
-    assert report["models"][3]["params"]["p"] == 0.5
     assert report["data"]["task"] == "regression"
     assert (report["split"]["n_train"], report["split"]["n_test"]) == (331, 111)
     X, y = load_diabetes(return_X_y=True)
     assert_equals_direct_calls(report, X, y)
 
 
-def test_compare_alpha_choice_matches_scikit_learn_cv(diabetes_report):
-    """The CV grid and choice equal LassoCV / ElasticNetCV / RidgeCV / GridSearchCV's."""
+def test_compare_new_columns_recomputed_independently(diabetes_report):
+    """Test MSE, selected names, bootstrap Jaccard stability and correlated groups kept."""
+    report = diabetes_report
+    data = load_diabetes()
+    X_train, X_test, y_train, y_test = train_test_split(
+        data.data, data.target, test_size=0.25, random_state=0
+    )
+    scaler = StandardScaler().fit(X_train)
+    Z_train, Z_test = scaler.transform(X_train), scaler.transform(X_test)
+    # the only pair of diabetes features with |corr| >= 0.8 on the training rows: s1, s2
+    correlation = np.corrcoef(Z_train, rowvar=False)
+    pairs = np.argwhere(np.triu(np.abs(correlation) >= 0.8, k=1))
+    assert pairs.tolist() == [[4, 5]]
+    assert report["groups"]["members"] == [["s1", "s2"]]
+    rng = np.random.default_rng(0)
+    resamples = [rng.integers(0, 331, 331) for _ in range(5)]
+    for model in report["models"]:
+        estimator = getattr(lpreg, model["estimator"])(**model["params"]).fit(Z_train, y_train)
+        prediction = Z_test @ estimator.coef_ + estimator.intercept_
+        assert model["test_mse"] == pytest.approx(np.mean((y_test - prediction) ** 2), rel=1e-9)
+        full = {data.feature_names[j] for j in np.flatnonzero(estimator.coef_)}
+        assert set(model["selected"]) == full
+        magnitudes = [abs(estimator.coef_[data.feature_names.index(n)]) for n in model["selected"]]
+        assert magnitudes == sorted(magnitudes, reverse=True)
+        assert model["group_kept"] == [len(full & {"s1", "s2"})]
+        jaccards = []
+        for rows in resamples:
+            refit = getattr(lpreg, model["estimator"])(**model["params"])
+            refit.fit(Z_train[rows], y_train[rows])
+            chosen = {data.feature_names[j] for j in np.flatnonzero(refit.coef_)}
+            jaccards.append(len(chosen & full) / len(chosen | full))
+        assert_allclose(model["stability_jaccard"], jaccards, rtol=0, atol=1e-12)
+        assert model["stability"] == pytest.approx(np.mean(jaccards), abs=1e-12)
+    by_name = {m["estimator"]: m for m in report["models"]}
+    assert by_name["Ridge"]["stability"] == 1.0  # L2 keeps every feature, every time
+    assert by_name["Lasso"]["stability"] < 1.0
+
+
+def test_compare_alpha_choice_matches_independent_cv(diabetes_report):
+    """CV curves equal scikit-learn's LassoCV / ElasticNetCV, a closed-form ridge per fold
+    and GridSearchCV over the convex LpRegression(p=1.5); the chosen point is their argmin."""
+
     X, y = load_diabetes(return_X_y=True)
     X_train, _, y_train, _ = train_test_split(X, y, test_size=0.25, random_state=0)
     X_train = StandardScaler().fit_transform(X_train)
     n = X_train.shape[0]
-    folds = KFold(5, shuffle=True, random_state=0)
+    folds = list(KFold(5, shuffle=True, random_state=0).split(X_train))
     alpha_max = np.max(np.abs(X_train.T @ (y_train - y_train.mean()))) / n
     grid = alpha_max * np.geomspace(1.0, 1e-3, 20)
-    top_eigenvalue = np.linalg.eigvalsh(X_train.T @ X_train / n)[-1]
-    ridge_grid = n * 10 * top_eigenvalue * np.geomspace(1.0, 1e-5, 20)
     by_name = {m["estimator"]: m for m in diabetes_report["models"]}
     assert_allclose(by_name["Lasso"]["alpha_grid"], grid, rtol=1e-12)
-    assert_allclose(by_name["ElasticNet"]["alpha_grid"], 2 * grid, rtol=1e-12)
-    assert_allclose(by_name["Ridge"]["alpha_grid"], ridge_grid, rtol=1e-12)
-
-    lasso = LassoCV(alphas=grid, cv=folds, tol=1e-8).fit(X_train, y_train)
+    lasso = LassoCV(alphas=grid, cv=folds, tol=1e-10).fit(X_train, y_train)
+    assert_allclose(by_name["Lasso"]["cv_mean"][0], lasso.mse_path_.mean(axis=1), rtol=1e-5)
     assert by_name["Lasso"]["alpha"] == pytest.approx(lasso.alpha_, rel=1e-12)
-    enet = ElasticNetCV(l1_ratio=0.5, alphas=2 * grid, cv=folds, tol=1e-8).fit(X_train, y_train)
-    assert by_name["ElasticNet"]["alpha"] == pytest.approx(enet.alpha_, rel=1e-12)
-    ridge = RidgeCV(alphas=ridge_grid, cv=folds, scoring="neg_mean_squared_error")
-    assert by_name["Ridge"]["alpha"] == pytest.approx(ridge.fit(X_train, y_train).alpha_)
-    # an alpha strictly inside the grid: the choice is a real minimum, not an edge artefact
-    for name in ("Lasso", "Ridge", "LpRegression"):
+
+    enet = by_name["ElasticNet"]
+    assert enet["grid_values"] == [0.1, 0.5, 0.9]
+    for k, ratio in enumerate(enet["grid_values"]):
+        assert_allclose(enet["alpha_grids"][k], grid / ratio, rtol=1e-12)
+        reference = np.zeros(20)  # scikit-learn's ElasticNet per fold and alpha
+        for train, test in folds:
+            for i, alpha in enumerate(grid / ratio):
+                fit = ElasticNet(alpha=alpha, l1_ratio=ratio, tol=1e-12, max_iter=100_000)
+                fit.fit(X_train[train], y_train[train])
+                residual = y_train[test] - fit.predict(X_train[test])
+                reference[i] += np.mean(residual**2) / len(folds)
+        assert_allclose(enet["cv_mean"][k], reference, rtol=1e-5)
+    best = np.unravel_index(np.argmin(enet["cv_mean"]), (3, 20))
+    assert (enet["l1_ratio"], enet["penalty_alpha"]) == (
+        enet["grid_values"][best[0]],
+        enet["alpha_grids"][best[0]][best[1]],
+    )
+
+    ridge = by_name["Ridge"]
+    top_eigenvalue = np.linalg.eigvalsh(X_train.T @ X_train / n)[-1]
+    assert_allclose(ridge["alpha_grid"], 10 * top_eigenvalue * np.geomspace(1, 1e-5, 20))
+    closed_form = np.zeros(20)
+    for train, test in folds:
+        Xf, yf = X_train[train], y_train[train]
+        mean_x, mean_y = Xf.mean(axis=0), yf.mean()
+        gram = (Xf - mean_x).T @ (Xf - mean_x) / len(train)
+        for k, alpha in enumerate(ridge["alpha_grid"]):
+            w = np.linalg.solve(
+                gram + alpha * np.eye(10), (Xf - mean_x).T @ (yf - mean_y) / len(train)
+            )
+            residual = y_train[test] - (X_train[test] - mean_x) @ w - mean_y
+            closed_form[k] += np.mean(residual**2) / len(folds)
+    assert_allclose(ridge["cv_mean"][0], closed_form, rtol=1e-6)
+    assert ridge["alpha"] == pytest.approx(n * ridge["alpha_grid"][int(np.argmin(closed_form))])
+    for name in ("Lasso", "Ridge"):  # a real minimum, not an edge artefact
         assert 0 < by_name[name]["alpha_index"] < 19, name
 
     lp = by_name["LpRegression"]
+    assert lp["grid_values"] == [0.5, 0.75, 1.5]
     search = GridSearchCV(
-        lpreg.LpRegression(p=0.5, tol=1e-6),
-        {"alpha": lp["alpha_grid"]},
+        lpreg.LpRegression(p=1.5, tol=1e-10),
+        {"alpha": lp["alpha_grids"][2]},
         cv=folds,
         scoring="neg_mean_squared_error",
     ).fit(X_train, y_train)
-    assert lp["alpha"] == search.best_params_["alpha"]
-    assert_allclose(lp["cv_scores"], search.cv_results_["mean_test_score"], rtol=1e-12)
+    assert_allclose(lp["cv_mean"][2], -search.cv_results_["mean_test_score"], rtol=1e-5)
 
 
 def test_lp_alpha_max_is_the_coordinate_step_threshold(diabetes_report):
@@ -118,22 +183,53 @@ def test_lp_alpha_max_is_the_coordinate_step_threshold(diabetes_report):
     X_train = StandardScaler().fit_transform(X_train)
     # standardised columns: coordinate Lipschitz constants are 1, the step from 0 is -g
     step_from_zero = X_train.T @ (y_train - y_train.mean()) / X_train.shape[0]
-    scale = diabetes_report["models"][3]["alpha_max"]
-    assert np.all(lpreg.Lp(scale * (1 + 1e-9), p=0.5).prox(step_from_zero, 1.0) == 0)
-    assert np.count_nonzero(lpreg.Lp(scale * (1 - 1e-6), p=0.5).prox(step_from_zero, 1.0)) == 1
+    lp = diabetes_report["models"][3]
+    for k, p in enumerate(lp["grid_values"][:2]):  # p = 0.5, 0.75
+        scale = lp["alpha_grids"][k][0]
+        assert np.all(lpreg.Lp(scale * (1 + 1e-9), p=p).prox(step_from_zero, 1.0) == 0)
+        assert np.count_nonzero(lpreg.Lp(scale * (1 - 1e-6), p=p).prox(step_from_zero, 1.0)) == 1
+    # p = 1.5: at the top of the grid the step from 0 is shrunk exactly 11-fold (largest |g|)
+    scale = lp["alpha_grids"][2][0]
+    shrunk = lpreg.Lp(scale, p=1.5).prox(step_from_zero, 1.0)
+    j = np.argmax(np.abs(step_from_zero))
+    assert shrunk[j] == pytest.approx(step_from_zero[j] / 11, rel=1e-8)
 
 
 def test_compare_table_lists_the_four_penalties_and_certificates(capsys):
-    assert main(["compare", "--alphas", "0.1"]) == 0
+    assert main(["compare", "--alphas", "0.1", "--bootstrap", "2"]) == 0
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if line.startswith("penalty"))
-    for column in ("alpha", "non-zeros", "train R2", "test R2", "fit time [s]", "certificate"):
+    for column in (
+        "hyper-parameters",
+        "test MSE",
+        "test R2",
+        "non-zeros",
+        "selected features",
+        "stability",
+        "corr. groups",
+        "fit [s]",
+        "CV [s]",
+        "certificate",
+    ):
         assert column in header
     rows = [line for line in out.splitlines() if line.startswith(("L1", "L2", "Elastic", "Lp"))]
     assert [row.split()[0] for row in rows] == ["L1", "L2", "Elastic", "Lp"]
-    assert [row.split()[-3] for row in rows] == ["gap", "gap", "gap", "KKT"]
-    assert all(row.endswith("yes") for row in rows)
+    assert [row.split()[-2] for row in rows] == ["gap", "gap", "gap", "KKT"]
     assert "alpha = 0.1 x alpha_max per penalty (no CV)" in out
+    assert "stability: mean over 2 bootstrap resamples" in out
+    assert "{s1, s2}" in out
+
+
+def test_progress_bar_goes_to_stderr_only(capsys):
+    assert main(["compare", "--alphas", "0.1", "--bootstrap", "1", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # stderr is not a terminal: no bar by default
+    argv = ["compare", "--alphas", "0.1", "--bootstrap", "1", "--format", "json", "--progress"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["bootstrap"]["n_bootstrap"] == 1
+    assert captured.err.endswith("\n")
+    assert "lpreg compare [##############################] 8/8" in captured.err
 
 
 # ---- user files -------------------------------------------------------------------------
@@ -248,6 +344,9 @@ def numeric_rows(n):
         ("bad alphas", r"--alphas must be 'cv' or a ratio RATIO in \(0, 1\] .*, got 'many'"),
         ("target without data", r"--target names a column of a --data file"),
         ("regression on text", r"--task regression needs a numeric target"),
+        ("negative bootstrap", r"--bootstrap must be an integer >= 0 .*, got -1"),
+        ("report folder missing", r"cannot write --report '.*nowhere/r\.html': folder .*"),
+        ("report is a folder", r"--report '.*' is a directory; give a file name"),
     ],
 )
 def test_bad_input_gives_one_line_and_exit_2(tmp_path, capsys, case, match):
@@ -296,6 +395,9 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path, capsys, case, match):
         "bad test size": ["--test-size", "1.5"],
         "bad alphas": ["--alphas", "many"],
         "target without data": ["--target", "y"],
+        "negative bootstrap": ["--bootstrap", "-1"],
+        "report folder missing": ["--report", str(tmp_path / "nowhere" / "r.html")],
+        "report is a folder": ["--report", str(tmp_path)],
         "regression on text": [
             "--data",
             write_csv(tmp_path / "r.csv", "a,y", [f"{i},{'ab'[i % 2]}" for i in range(40)]),
@@ -341,6 +443,14 @@ def test_usage_errors_are_one_line(capsys):
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1
     assert err[0].startswith("lpreg: error: argument --format: invalid choice: 'xml'")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--bootstrap", "many"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "lpreg: error: argument --bootstrap: invalid int value: 'many' (see `lpreg compare "
+        "--help`)"
+    ]
 
 
 def test_console_script_error_has_no_traceback(tmp_path):

@@ -45,6 +45,10 @@ class Dataset:
     target_name : str
     description : str
         One line: the source and its shape.
+    groups : tuple of tuple of int
+        Known groups of correlated columns (column indices), e.g. the blocks of
+        :func:`make_correlated`; empty when unknown (``lpreg compare`` then finds groups by
+        correlation).
     """
 
     name: str
@@ -53,6 +57,7 @@ class Dataset:
     feature_names: tuple = field(default=())
     target_name: str = "y"
     description: str = ""
+    groups: tuple = field(default=())
 
     @property
     def shape(self):
@@ -189,6 +194,9 @@ def load_demo(name, random_state=0):
             y=y,
             feature_names=tuple(f"x{j}" for j in range(X.shape[1])),
             target_name="y",
+            groups=tuple(
+                tuple(int(j) for j in block) for block in np.array_split(np.arange(X.shape[1]), 5)
+            ),
             description=(
                 f"synthetic correlated design (make_correlated, random_state={random_state}), "
                 f"{X.shape[0]} samples x {X.shape[1]} features in 5 blocks with correlation "

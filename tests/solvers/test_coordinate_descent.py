@@ -34,9 +34,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso as SkLasso
 
-from lpreg import L1, MCP, SCAD, GroupLasso, Logistic, Lp, Quadratic, SparseGroupLasso
+from lpreg import L1, MCP, SCAD, GroupLasso, Huber, Logistic, Lp, Quadratic, SparseGroupLasso
 from lpreg.datafits import Datafit
-from lpreg.penalties import ElasticNet, Penalty
+from lpreg.penalties import ElasticNet, Penalty, penalty_examples
 from lpreg.solvers import choose_solver, solve
 
 CD = "coordinate_descent"
@@ -619,3 +619,76 @@ def test_group_max_iter_one_warns_with_the_duality_gap():
     ):
         result = solve(X, y, Quadratic(), GroupLasso(0.01, groups=labels), solver=CD, max_iter=1)
     assert result.n_iter == 1
+
+
+# ---- the outer loop's certificate and the automatic Gram switch -------------------------------
+@pytest.mark.parametrize("penalty", penalty_examples(separable=True, convex=True), ids=repr)
+def test_outer_loop_certificate_equals_the_problem_certificate(penalty):
+    """The working-set loop computes its gap from the maintained ``Xw`` and the gradient it
+    shares with screening; away from the optimum it must be ``problem.certificate_at``'s,
+    recomputed from scratch (sample weights, intercept, bounds, unpenalized coordinates)."""
+    for datafit in (Quadratic(), Logistic(), Huber(1.0)):
+        for fit_intercept in (False, True):
+            _check_outer_loop_certificate(penalty, datafit, fit_intercept)
+
+
+def _check_outer_loop_certificate(penalty, datafit, fit_intercept):
+    from lpreg.solvers.base import build_problem
+    from lpreg.solvers.coordinate_descent import _DirectEngine, _GapCertificate, _Kernels
+
+    n_features = penalty.n_features_required or 12
+    X, y = synthetic_data("regression", n_samples=40, n_features=n_features, seed=3)
+    if isinstance(datafit, Logistic):
+        y = np.where(y > 0, 1.0, -1.0)
+    rng = np.random.default_rng(7)
+    sample_weight = rng.uniform(0.2, 2.0, X.shape[0])
+    problem = build_problem(
+        X, y, datafit, penalty, sample_weight=sample_weight, fit_intercept=fit_intercept, tol=0.0
+    )
+    kernels = _Kernels.of(penalty, n_features)
+    for trial in range(3):
+        w = rng.standard_normal(n_features) * (rng.random(n_features) < 0.6) * 0.3
+        w = np.clip(w, kernels.lower, kernels.upper)
+        intercept = 0.2 * trial if fit_intercept else 0.0
+        engine = _DirectEngine(problem, w, intercept)
+        grad, intercept_grad = engine.gradient()
+        distances = kernels.subdiff_distance(engine.w, grad)
+        certificate = _GapCertificate(problem, engine, kernels)
+        value = certificate(grad, intercept_grad, distances)
+        assert value > 0.0
+        assert value == pytest.approx(problem.certificate_at(w, intercept), rel=1e-10, abs=1e-14)
+
+
+def test_auto_gram_switch_keeps_the_solution(monkeypatch):
+    """gram="auto" starts on X and switches to the Gram matrix after n_features**2 / 3 column
+    passes; a hard tall problem (correlated columns, tiny alpha) switches, and the result is
+    scikit-learn's and certified."""
+    from lpreg.solvers import coordinate_descent
+
+    built = []
+    original = coordinate_descent._GramEngine.__init__
+
+    def counting_init(self, *args):
+        built.append(args[1].copy())
+        original(self, *args)
+
+    monkeypatch.setattr(coordinate_descent._GramEngine, "__init__", counting_init)
+    X, y = synthetic_data("regression", n_samples=400, n_features=30, seed=1)
+    alpha = 1e-4 * float(np.max(np.abs(X.T @ y))) / X.shape[0]
+    result = solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-10, fit_intercept=True)
+    assert len(built) == 1 and np.any(built[0])  # switched once, mid-run
+    reference = SkLasso(alpha=alpha, tol=1e-14, max_iter=100_000).fit(X, y)
+    objective = (
+        least_squares(X, y, result.coef, result.intercept) + alpha * np.abs(result.coef).sum()
+    )
+    expected = (
+        least_squares(X, y, reference.coef_, reference.intercept_)
+        + alpha * np.abs(reference.coef_).sum()
+    )
+    assert objective <= expected * (1 + 1e-9)
+    assert (
+        recomputed_certificate(
+            X, y, Quadratic(), L1(alpha), result.coef, result.intercept, fit_intercept=True
+        )
+        <= 1e-10
+    )

@@ -1,11 +1,12 @@
 r"""Numba loops of :class:`~lpreg.solvers.coordinate_descent.CoordinateDescent`.
 
-Three storage formats share the same coordinate update (see the solver's docstring):
+Two storage formats share the same coordinate update (see the solver's docstring; the Gram
+mode's loop is in :mod:`lpreg.solvers._cd_fast`):
 
-* ``_dense_epochs``: Fortran-ordered dense ``X`` (float32 or float64), ``Xw`` maintained;
+* ``_dense_epochs``: Fortran-ordered dense ``X`` (float32 or float64), ``Xw`` maintained
+  (its two unused arguments keep the signature of the sparse loop, so that
+  :func:`~lpreg.solvers._cd_fast.direct_subproblem` takes either);
 * ``_sparse_epochs``: CSC ``X`` given as ``(data, indices, indptr)``, never densified;
-* ``_gram_epochs``: the quadratic datafit through the (weighted, centred if an intercept is fitted)
-  Gram matrix :math:`Q = X_c^\top C X_c` and :math:`X_c^\top C y_c`, ``Qw`` maintained.
 
 and, for the group penalties (block coordinate descent, one group at a time):
 
@@ -16,7 +17,9 @@ and, for the group penalties (block coordinate descent, one group at a time):
 Each runs ``n_epochs`` passes over the working set ``ws`` (the intercept, if fitted, is updated
 after each pass), writes ``w[ws]`` and the intercept after every pass into ``iterates`` (for
 Anderson extrapolation) and, if ``compute_kkt``, returns the largest subdifferential distance
-over ``ws`` (and the intercept's gradient) at the final iterate, else 0.  The penalty and
+over ``ws`` (and the intercept's gradient) at the final iterate, else the largest scaled
+step :math:`L_j |\Delta w_j|` of the last pass (``_dense_epochs``, ``_sparse_epochs``; 0 for
+the others), a cheap hint that the working set is nearly solved.  The penalty and
 datafit kernels are passed as arguments, so numba compiles one loop per kernel pair.
 """
 
@@ -32,6 +35,8 @@ from lpreg.penalties.group import group_prox_block, group_subdiff_distance_block
 @njit
 def _dense_epochs(
     X,
+    unused,
+    unused_,
     y,
     c,
     Xw,
@@ -57,6 +62,7 @@ def _dense_epochs(
 ):
     n_samples = X.shape[0]
     intercept = state[0]
+    largest_step = 0.0
     for epoch in range(n_epochs):
         for position in range(ws.shape[0]):
             j = ws[position]
@@ -83,6 +89,8 @@ def _dense_epochs(
                 w[j] = new
                 for i in range(n_samples):
                     Xw[i] += delta * X[i, j]
+                if epoch == n_epochs - 1:
+                    largest_step = max(largest_step, abs(delta) * lipschitz[j])
         if fit_intercept:
             total = 0.0
             for i in range(n_samples):
@@ -93,7 +101,7 @@ def _dense_epochs(
         iterates[epoch, ws.shape[0]] = intercept
     state[0] = intercept
     if not compute_kkt:
-        return 0.0
+        return largest_step
     violation = 0.0
     for position in range(ws.shape[0]):
         j = ws[position]
@@ -142,6 +150,7 @@ def _sparse_epochs(
 ):
     n_samples = Xw.shape[0]
     intercept = state[0]
+    largest_step = 0.0
     for epoch in range(n_epochs):
         for position in range(ws.shape[0]):
             j = ws[position]
@@ -169,6 +178,8 @@ def _sparse_epochs(
                 w[j] = new
                 for k in range(indptr[j], indptr[j + 1]):
                     Xw[indices[k]] += delta * data[k]
+                if epoch == n_epochs - 1:
+                    largest_step = max(largest_step, abs(delta) * lipschitz[j])
         if fit_intercept:
             total = 0.0
             for i in range(n_samples):
@@ -179,7 +190,7 @@ def _sparse_epochs(
         iterates[epoch, ws.shape[0]] = intercept
     state[0] = intercept
     if not compute_kkt:
-        return 0.0
+        return largest_step
     violation = 0.0
     for position in range(ws.shape[0]):
         j = ws[position]
@@ -199,67 +210,8 @@ def _sparse_epochs(
     return violation
 
 
-@njit
-def _gram_epochs(
-    gram,
-    xty,
-    Qw,
-    w,
-    ws,
-    n_epochs,
-    prox,
-    value,
-    subdiff_interval,
-    params,
-    weights,
-    lower,
-    upper,
-    is_convex,
-    iterates,
-    compute_kkt,
-):
-    # gradient of 0.5 w'Qw - xty'w is Qw - xty; the coordinate Lipschitz constant is Q_jj
-    n_features = gram.shape[0]
-    for epoch in range(n_epochs):
-        for position in range(ws.shape[0]):
-            j = ws[position]
-            curvature = gram[j, j]
-            if curvature <= 0.0:
-                continue
-            step = 1.0 / curvature
-            old = w[j]
-            new = prox_coordinate(
-                prox,
-                value,
-                old - (Qw[j] - xty[j]) * step,
-                step,
-                params,
-                weights[j],
-                lower[j],
-                upper[j],
-                is_convex,
-            )
-            if new != old:
-                delta = new - old
-                w[j] = new
-                for k in range(n_features):
-                    Qw[k] += delta * gram[k, j]
-        for position in range(ws.shape[0]):
-            iterates[epoch, position] = w[ws[position]]
-    if not compute_kkt:
-        return 0.0
-    violation = 0.0
-    for position in range(ws.shape[0]):
-        j = ws[position]
-        distance = subdiff_distance_coordinate(
-            subdiff_interval, w[j], Qw[j] - xty[j], params, weights[j], lower[j], upper[j]
-        )
-        violation = max(violation, distance)
-    return violation
-
-
 @njit(cache=True)
-def _add_dense_columns(X, ws, delta, out):
+def _add_dense_columns(X, unused, unused_, ws, delta, out):
     """``out += X[:, ws] @ delta`` for Fortran dense ``X``."""
     for position in range(ws.shape[0]):
         step = delta[position]

@@ -3,7 +3,11 @@ r"""Coordinate descent with working sets, Anderson extrapolation and Gap Safe sc
 The engine of the Lasso, Elastic-Net, weighted-L1, Lp, MCP and SCAD fits (every separable
 penalty) and, by blocks, of the Group Lasso and Sparse Group Lasso fits: every datafit with
 scalar kernels, dense (Fortran) or CSC ``X``, float32 or float64.
-The numba loops live in :mod:`lpreg.solvers._cd_kernels`.
+The numba loops live in :mod:`lpreg.solvers._cd_kernels` (epoch loops) and
+:mod:`lpreg.solvers._cd_fast` (one call per working set for separable penalties: passes,
+Anderson extrapolation, the objective test and the inner KKT check); the Python loop here
+runs once per working set, sharing one gradient between the certificate, Gap Safe screening
+and the working-set scores.
 """
 
 from __future__ import annotations
@@ -17,16 +21,17 @@ import scipy.sparse as sp
 
 from lpreg.penalties.base import (
     CompiledCall,
+    Penalty,
     _subdiff_distance_vector_call,
     _value_vector_call,
 )
 from lpreg.penalties.l1 import l1_prox_scalar, l1_subdiff_interval, l1_value_scalar
+from lpreg.solvers._cd_fast import direct_subproblem, gram_subproblem
 from lpreg.solvers._cd_kernels import (
     _add_dense_columns,
     _add_sparse_columns,
     _dense_block_epochs,
     _dense_epochs,
-    _gram_epochs,
     _sparse_block_epochs,
     _sparse_epochs,
     anderson_extrapolate,
@@ -35,10 +40,11 @@ from lpreg.solvers.base import Requirements, Solver, register_solver
 
 # the loops taking kernels as arguments, called from the Python loops below without re-typing
 # the kernels at every call (see lpreg.penalties.base.CompiledCall)
-_dense_epochs_call = CompiledCall(_dense_epochs)
-_sparse_epochs_call = CompiledCall(_sparse_epochs)
-_gram_epochs_call = CompiledCall(_gram_epochs)
 _dense_block_epochs_call = CompiledCall(_dense_block_epochs)
+_direct_subproblem_call = CompiledCall(direct_subproblem)
+_gram_subproblem_call = CompiledCall(gram_subproblem)
+# the unused index arrays of the dense layout in direct_subproblem
+_NO_INDEX = np.zeros(0, dtype=np.int32)
 _sparse_block_epochs_call = CompiledCall(_sparse_block_epochs)
 
 __all__ = ["CoordinateDescent"]
@@ -162,6 +168,7 @@ class _DirectEngine:
         self.fit_intercept = problem.fit_intercept
         self.curvature = float(problem.datafit.curvature_bound)
         self.derivative = problem.datafit.scalar_kernels.derivative
+        self.loss = problem.datafit.scalar_kernels.loss
         self.datafit_params = problem.datafit.params
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
             self.lipschitz = np.asarray(
@@ -170,15 +177,32 @@ class _DirectEngine:
         _check_lipschitz(self.lipschitz)
         self.w = np.array(w, dtype=np.float64)
         self.state = np.array([intercept if problem.fit_intercept else 0.0])
-        self.Xw = np.asarray(self.X @ self.w, dtype=np.float64).ravel()
-        self.x_mean = np.asarray(self.X.T @ self.c, dtype=np.float64).ravel()
+        if np.any(self.w):
+            self.Xw = np.asarray(self.X @ self.w, dtype=np.float64).ravel()
+        else:
+            self.Xw = np.zeros(problem.n_samples)
+        self._x_mean = None
+
+    @property
+    def x_mean(self):
+        """``X^T c`` (the weighted column means), computed when first needed."""
+        if self._x_mean is None:
+            self._x_mean = np.asarray(self.X.T @ self.c, dtype=np.float64).ravel()
+        return self._x_mean
 
     @property
     def intercept(self):
         return float(self.state[0])
 
-    def run(self, kernels, ws, n_epochs, iterates, compute_kkt):
-        common = (
+    def subproblem(self, kernels, ws, max_epochs, inner_tol, anderson):
+        """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`)."""
+        X = self.X
+        if self.problem.is_sparse:
+            layout = (_sparse_epochs, _add_sparse_columns, X.data, X.indices, X.indptr)
+        else:
+            layout = (_dense_epochs, _add_dense_columns, X, _NO_INDEX, _NO_INDEX)
+        return _direct_subproblem_call(
+            *layout,
             self.y,
             self.c,
             self.Xw,
@@ -186,10 +210,10 @@ class _DirectEngine:
             self.state,
             ws,
             self.lipschitz,
-            n_epochs,
             self.fit_intercept,
             self.curvature,
             self.derivative,
+            self.loss,
             self.datafit_params,
             kernels.prox,
             kernels.value_kernel,
@@ -199,20 +223,22 @@ class _DirectEngine:
             kernels.lower,
             kernels.upper,
             kernels.is_convex,
-            iterates,
-            compute_kkt,
+            max_epochs,
+            inner_tol,
+            anderson,
         )
-        if self.problem.is_sparse:
-            X = self.X
-            return _sparse_epochs_call(X.data, X.indices, X.indptr, *common)
-        return _dense_epochs_call(self.X, *common)
 
     def raw_gradient(self):
-        return self.datafit.raw_gradient(self.y, self.Xw + self.state[0], self.c)
+        """``(Xw + b, g)`` with ``g`` the per-sample derivatives at the current iterate."""
+        predictor = self.Xw + self.state[0]
+        g = self.datafit.raw_gradient(self.y, predictor, self.problem.raw_sample_weight)
+        return predictor, g
 
     def gradient(self):
-        """``(X^T g, sum(g))`` with ``g`` the per-sample derivatives at the current iterate."""
-        g = self.raw_gradient()
+        """``(X^T g, sum(g))`` with ``g`` the per-sample derivatives at the current iterate;
+        ``(Xw + b, g)`` is kept in ``self.last`` for the certificate and screening."""
+        self.last = self.raw_gradient()
+        g = self.last[1]
         return np.asarray(self.X.T @ g, dtype=np.float64).ravel(), float(g.sum())
 
     def _predictor_after(self, ws, delta):
@@ -221,7 +247,7 @@ class _DirectEngine:
             X = self.X
             _add_sparse_columns(X.data, X.indices, X.indptr, ws, delta, Xw)
         else:
-            _add_dense_columns(self.X, ws, delta, Xw)
+            _add_dense_columns(self.X, _NO_INDEX, _NO_INDEX, ws, delta, Xw)
         return Xw
 
     def smooth_value(self, Xw, intercept):
@@ -351,15 +377,14 @@ class _GramEngine:
             return 0.0
         return self.y_mean - float(self.x_mean @ self.w)
 
-    def run(self, kernels, ws, n_epochs, iterates, compute_kkt):
-        iterates[:, ws.shape[0]] = 0.0
-        return _gram_epochs_call(
+    def subproblem(self, kernels, ws, max_epochs, inner_tol, anderson):
+        """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`)."""
+        return _gram_subproblem_call(
             self.gram,
             self.xty,
             self.Qw,
             self.w,
             ws,
-            n_epochs,
             kernels.prox,
             kernels.value_kernel,
             kernels.subdiff_interval,
@@ -368,28 +393,14 @@ class _GramEngine:
             kernels.lower,
             kernels.upper,
             kernels.is_convex,
-            iterates,
-            compute_kkt,
+            max_epochs,
+            inner_tol,
+            anderson,
         )
 
     def gradient(self):
         # the intercept is optimal for every w, so its gradient is 0
         return self.Qw - self.xty, 0.0
-
-    def try_point(self, kernels, ws, candidate, intercept):
-        new_w = self.w.copy()
-        new_w[ws] = candidate
-        new_penalty = kernels.penalty_value(new_w)
-        if not math.isfinite(new_penalty):
-            return False
-        new_Qw = self.Qw + self.gram[:, ws] @ (candidate - self.w[ws])
-        new_objective = 0.5 * new_w @ new_Qw - self.xty @ new_w + new_penalty
-        old_objective = 0.5 * self.w @ self.Qw - self.xty @ self.w + kernels.penalty_value(self.w)
-        if not new_objective < old_objective:
-            return False
-        self.w = new_w
-        self.Qw = new_Qw
-        return True
 
     def zero_out(self, features):
         features = features[self.w[features] != 0.0]
@@ -463,9 +474,11 @@ class CoordinateDescent(Solver):
     unpenalized (weight 0, no L1 part) are certified by their KKT violation on top of the gap.
 
     Options (keywords of :func:`lpreg.solve`): ``gram`` (``"auto"``, True, False: coordinate
-    descent on the Gram matrix, quadratic datafit only; auto picks it for dense X with
-    ``n_samples > 2 n_features`` and at most 2048 features), ``init`` (``"l1"`` or
-    ``"zero"``), ``screening``, ``anderson``, ``working_set`` (booleans, default True).
+    descent on the Gram matrix, quadratic datafit only; auto starts on X and, for dense X with
+    ``n_samples > 2 n_features`` and at most 2048 features, switches to the Gram matrix once
+    the passes spent exceed ``n_features**2 / 3`` column passes, about its cost), ``init``
+    (``"l1"`` or ``"zero"``), ``screening``, ``anderson``, ``working_set`` (booleans, default
+    True).
 
     References
     ----------
@@ -497,25 +510,32 @@ class CoordinateDescent(Solver):
         if not problem.penalty.is_separable:
             return self._solve_groups(problem, options, w0, intercept0, history)
         kernels = _Kernels.of(problem.penalty, n_features)
+        quadratic = type(problem.datafit).__name__ == "Quadratic"
+        if problem.fit_intercept and quadratic and not np.any(w0) and intercept0 == 0.0:
+            # start from the intercept optimal at w = 0 (the mean of y, the point tol is
+            # relative to): at alpha >= alpha_max the first certificate then stops at exactly
+            # w = 0.  (Huber's location start made a weighted fit slower: not done there.)
+            intercept0 = problem.datafit.intercept_at_zero(problem.y, problem.raw_sample_weight)
         engine = _make_engine(problem, options, w0, intercept0)
         run = _Run(problem, engine, options, history)
         if not kernels.is_convex and options["init"] == "l1" and not np.any(w0):
             l1_kernels = kernels.l1_start()
 
-            def l1_certificate(w, intercept):
-                grad, intercept_grad = engine.gradient()
-                violation = float(np.max(l1_kernels.subdiff_distance(w, grad), initial=0.0))
+            def l1_certificate(grad, intercept_grad, distances):
+                violation = float(np.max(distances, initial=0.0))
                 if problem.fit_intercept:
                     violation = max(violation, abs(intercept_grad))
                 return violation / problem.scale_kkt
 
             run.working_set_loop(l1_kernels, l1_certificate, screening=False, record=False)
+        gap = _GapCertificate(problem, engine, kernels)
         run.working_set_loop(
             kernels,
-            lambda w, intercept: problem.certificate_at(w, intercept),
+            gap,
             screening=options["screening"] and _can_screen(problem, engine),
             record=True,
         )
+        engine = run.engine
         coef = engine.w.astype(problem.dtype)
         return coef, engine.intercept, run.n_epochs, run.trace
 
@@ -574,16 +594,20 @@ def _check_options(problem):
     return options
 
 
+def _gram_may_pay(problem):
+    """Whether ``gram="auto"`` may switch to the Gram engine (quadratic, dense, tall)."""
+    return (
+        type(problem.datafit).__name__ == "Quadratic"
+        and not problem.is_sparse
+        and problem.n_samples > 2 * problem.n_features
+        and problem.n_features <= _GRAM_MAX_FEATURES
+    )
+
+
 def _make_engine(problem, options, w0, intercept0):
-    gram = options["gram"]
-    if gram == "auto":
-        gram = (
-            type(problem.datafit).__name__ == "Quadratic"
-            and not problem.is_sparse
-            and problem.n_samples > 2 * problem.n_features
-            and problem.n_features <= _GRAM_MAX_FEATURES
-        )
-    if gram:
+    # gram="auto" starts on X and switches once the passes spent would have paid for the
+    # Gram matrix (see _Run.working_set_loop)
+    if options["gram"] is True:
         return _GramEngine(problem, w0, intercept0)
     return _DirectEngine(problem, w0, intercept0)
 
@@ -641,52 +665,90 @@ class _Run:
             )
 
     def working_set_loop(self, kernels, certificate, screening, record):
+        """Outer iterations; ``certificate(grad, intercept_grad, distances)`` returns the
+        relative certificate at the current point from the gradient shared with screening
+        and the working set (a :class:`_GapCertificate`, or the L1 start's KKT violation)."""
         problem, engine = self.problem, self.engine
-        dtype = problem.dtype
         n_features = problem.n_features
         screened = np.zeros(n_features, dtype=bool)
         usable = engine.lipschitz > 0
+        all_usable = bool(np.all(usable))
+        column_passes = 0
+        switch_at = None
+        if (
+            self.options["gram"] == "auto"
+            and isinstance(engine, _DirectEngine)
+            and hasattr(certificate, "to_gram")
+            and _gram_may_pay(problem)
+        ):
+            switch_at = n_features**2 / 3
         ws_size = _MIN_WORKING_SET
         while True:
             self._check_finite()
-            rounded = engine.w.astype(dtype).astype(np.float64)
-            value = certificate(rounded, engine.intercept)
+            grad, intercept_grad = engine.gradient()
+            distances = kernels.subdiff_distance(engine.w, grad)
+            value = certificate(grad, intercept_grad, distances)
             if record and self.trace is not None:
+                rounded = engine.w.astype(problem.dtype).astype(np.float64)
                 self.trace["objective"].append(problem.objective(rounded, engine.intercept))
                 self.trace["certificate"].append(value)
                 self.trace["time"].append(time.perf_counter() - self.start)
             logger.debug("CoordinateDescent: epoch %d, certificate %.3e", self.n_epochs, value)
             if value <= problem.tol or self.n_epochs >= problem.max_iter:
                 return
-            grad, intercept_grad = engine.gradient()
             if screening:
-                newly = _gap_safe_screen(problem, engine, kernels, grad) & ~screened
+                newly = certificate.screen(grad, intercept_grad) & ~screened
                 if np.any(newly):
                     screened |= newly
-                    engine.zero_out(np.flatnonzero(newly))
-                    grad, intercept_grad = engine.gradient()
-            distances = kernels.subdiff_distance(engine.w, grad)
-            candidates = usable & ~screened
-            kkt = float(np.max(distances[candidates], initial=0.0))
+                    all_usable = False
+                    moved = newly & (engine.w != 0.0)
+                    if np.any(moved):
+                        # the iterate changed: the gradient too
+                        engine.zero_out(np.flatnonzero(moved))
+                        grad, intercept_grad = engine.gradient()
+                        distances = kernels.subdiff_distance(engine.w, grad)
+            if all_usable:
+                candidates = None
+                kkt = float(np.max(distances, initial=0.0))
+                n_candidates = n_features
+            else:
+                candidates = usable & ~screened
+                kkt = float(np.max(distances[candidates], initial=0.0))
+                n_candidates = int(np.count_nonzero(candidates))
             if problem.fit_intercept:
                 kkt = max(kkt, abs(intercept_grad))
-            n_candidates = int(candidates.sum())
             if self.options["working_set"]:
-                n_nonzero = int(np.count_nonzero(engine.w))
-                ws_size = min(n_candidates, max(_MIN_WORKING_SET, 2 * n_nonzero))
-                scores = np.where(engine.w != 0.0, np.inf, distances)
-                scores[~candidates] = -np.inf
+                nonzero = engine.w != 0.0
+                ws_size = min(n_candidates, max(_MIN_WORKING_SET, 2 * int(nonzero.sum())))
                 if ws_size < n_candidates:
-                    ws = np.argpartition(-scores, ws_size - 1)[:ws_size]
+                    scores = distances.copy()
+                    scores[nonzero] = np.inf
+                    if candidates is not None:
+                        scores[~candidates] = -np.inf
+                    ws = np.argpartition(scores, n_features - ws_size)[n_features - ws_size :]
+                    ws.sort()
+                    ws = ws.astype(np.int64, copy=False)
+                elif candidates is None:
+                    ws = np.arange(n_features, dtype=np.int64)
                 else:
-                    ws = np.flatnonzero(candidates)
-                ws = np.sort(ws).astype(np.int64)
+                    ws = np.flatnonzero(candidates).astype(np.int64)
+            elif candidates is None:
+                ws = np.arange(n_features, dtype=np.int64)
             else:
                 ws = np.flatnonzero(candidates).astype(np.int64)
-            if ws.size == 0:
-                # every feature is screened or constant: only the intercept is left
-                ws = np.zeros(0, dtype=np.int64)
+            epochs_before = self.n_epochs
             self._inner(kernels, ws, _INNER_FRACTION * kkt)
+            column_passes += (self.n_epochs - epochs_before) * ws.size
+            if switch_at is not None and column_passes > switch_at:
+                # forming Q = X^T C X costs about n p^2 multiply-adds, a pass over one column
+                # about 3 n: past p^2 / 3 column passes, the Gram engine would have been
+                # cheaper, so the rest runs on it (at most twice the cost of the better choice)
+                switch_at = None
+                engine = self.engine = _GramEngine(problem, engine.w, engine.intercept)
+                certificate.to_gram(engine)
+                screening = False
+                usable = engine.lipschitz > 0
+                all_usable = bool(np.all(usable)) and not np.any(screened)
 
     def group_working_set_loop(self, groups, certificate):
         """The working-set loop over groups: scores are the group violations."""
@@ -727,7 +789,13 @@ class _Run:
         coefficients the passes move, in the order of ``iterates`` (``ws`` itself for
         coordinates, the groups' columns for blocks)."""
         problem, engine = self.problem, self.engine
-        coords = ws if coords is None else coords
+        if coords is None:
+            n_epochs, _ = engine.subproblem(
+                kernels, ws, problem.max_iter - self.n_epochs, inner_tol, self.options["anderson"]
+            )
+            self.n_epochs += n_epochs
+            self._check_finite()
+            return
         iterates = np.empty((ANDERSON_EPOCHS, coords.shape[0] + 1), dtype=np.float64)
         previous = np.empty(coords.shape[0] + 1, dtype=np.float64)
         while self.n_epochs < problem.max_iter:
@@ -739,14 +807,12 @@ class _Run:
             self._check_finite()
             if self.options["anderson"] and n_epochs == ANDERSON_EPOCHS and coords.size:
                 points = np.vstack([previous[None, :], iterates])
-                if isinstance(engine, _GramEngine):
-                    points = points[:, :-1]
                 extrapolated = anderson_extrapolate(points)
                 if extrapolated is not None and np.all(np.isfinite(extrapolated)):
                     candidate = extrapolated[: coords.shape[0]]
                     intercept = (
                         extrapolated[coords.shape[0]]
-                        if isinstance(engine, _DirectEngine) and problem.fit_intercept
+                        if problem.fit_intercept
                         else engine.intercept
                     )
                     engine.try_point(kernels, coords, candidate, intercept)
@@ -755,35 +821,160 @@ class _Run:
                 return
 
 
-def _gap_safe_screen(problem, engine, kernels, grad):
-    """Features the Gap Safe sphere test proves zero at the optimum (see the class Notes).
+class _GapCertificate:
+    r"""The relative certificate of :meth:`Problem.evaluate`, from the outer loop's gradient.
 
-    ``grad`` is :math:`X^\top g` at the current iterate, ``g`` the per-sample derivatives.
+    For the direct engine and a penalty using :class:`~lpreg.penalties.base.Penalty`'s own
+    ``conjugate`` and ``dual_scaling``, the duality gap is computed as
+    :func:`lpreg.certificates.duality_gap_from_gradient` computes it (same dual point
+    :math:`s\,g`, same conjugates, the penalty's weights, sides and radius read once) but from
+    the maintained ``Xw`` and the gradient the working set needs anyway, instead of two new
+    products with ``X``.  A value ``<= tol`` is confirmed by ``problem.certificate_at`` at the
+    coefficients rounded to the problem's dtype before the loop stops.  Other cases (Gram
+    engine, penalties overriding the conjugate) call ``problem.certificate_at`` directly; KKT
+    certificates are the relative maximal distance, as there, confirmed the same way.  Away
+    from ``tol`` (``<= tol / 2`` in float64) the drift of ``Xw`` (rounding) cannot matter and
+    the confirmation is skipped.
     """
-    n_features = problem.n_features
-    no_screen = np.zeros(n_features, dtype=bool)
-    datafit, penalty = problem.datafit, problem.penalty
-    c = problem.sample_weight
-    g = engine.raw_gradient()
-    v = -grad
-    if problem.fit_intercept:
-        # joint dual: sum_i g_i = 0 (the quadratic conjugate is finite everywhere), and
-        # X^T (g - c sum(g)) = X^T g - x_mean sum(g)
-        total = g.sum()
-        g = g - c * total
-        v = v + engine.x_mean * total
-    scale = penalty.dual_scaling(v)
-    g = scale * g
-    v = scale * v
-    dual = -datafit.conjugate(problem.y, g, c) - penalty.conjugate(v)
-    primal = engine.smooth_value(engine.Xw, engine.intercept) + kernels.penalty_value(engine.w)
-    gap = primal - dual
-    if not math.isfinite(gap):
-        return no_screen
-    gap = max(gap, 0.0)
-    low, high = penalty.scalar_kernels.subdiff_interval(0.0, penalty.params)
-    if not (low < 0.0 < high) or math.isinf(low) or math.isinf(high):
-        return no_screen
-    radius = np.sqrt(2.0 * engine.lipschitz * gap)
-    weights = kernels.weights
-    return (weights > 0) & (v - radius > weights * low) & (v + radius < weights * high)
+
+    def __init__(self, problem, engine, kernels):
+        penalty = problem.penalty
+        self.problem = problem
+        self.engine = engine
+        self.kernels = kernels
+        self.is_gap = problem.certificate == "duality_gap"
+        self.fast = (
+            self.is_gap
+            and isinstance(engine, _DirectEngine)
+            and type(penalty).conjugate is Penalty.conjugate
+            and type(penalty).dual_scaling is Penalty.dual_scaling
+        )
+        self.dual = None
+        if self.fast:
+            n_features = problem.n_features
+            weights = kernels.weights
+            self.active = weights > 0
+            self.all_active = bool(np.all(self.active))
+            self.active_weights = weights[self.active]
+            positive, negative = penalty._conjugate_sides(n_features)
+            self.sides = None if np.all(positive) and np.all(negative) else (positive, negative)
+            self.radius = penalty._conjugate_radius()
+            self.unpenalized = ~self.active
+
+    def to_gram(self, engine):
+        """Follow the switch to the Gram engine (which certifies through the problem)."""
+        self.engine = engine
+        self.fast = False
+        self.dual = None
+
+    def _effective(self, v):
+        if self.sides is None:
+            return v
+        positive, negative = self.sides
+        return np.where(v > 0, np.where(positive, v, 0.0), np.where(negative, v, 0.0))
+
+    def dual_scaling(self, v):
+        """``penalty.dual_scaling(v)`` (see :meth:`Penalty.dual_scaling`)."""
+        if math.isinf(self.radius) or not self.active_weights.size:
+            return 1.0
+        v_eff = self._effective(v)
+        if not self.all_active:
+            v_eff = v_eff[self.active]
+        with np.errstate(divide="ignore", invalid="ignore"):  # radius 0 (alpha=0): ratio inf
+            ratio = np.max(np.abs(v_eff) / (self.active_weights * self.radius))
+        if np.isnan(ratio):
+            ratio = 0.0 if not np.any(v_eff) else math.inf
+        return 1.0 if ratio <= 1.0 else float(1.0 / ratio)
+
+    def conjugate(self, v):
+        """``penalty.conjugate(v)`` (see :meth:`Penalty.conjugate`)."""
+        if not self.active_weights.size:
+            return 0.0
+        v_eff = self._effective(v)
+        if not self.all_active:
+            v_eff = v_eff[self.active]
+        scaled = v_eff / self.active_weights
+        radius = self.radius
+        if np.any(np.abs(scaled) > radius * (1 + 1e-12)):
+            return math.inf
+        scaled = np.clip(scaled, -radius, radius)
+        return float(np.sum(self.active_weights * self.problem.penalty._conjugate(scaled)))
+
+    def __call__(self, grad, intercept_grad, distances):
+        problem, engine = self.problem, self.engine
+        if not self.is_gap:
+            kkt = float(np.max(distances, initial=0.0))
+            if problem.fit_intercept:
+                kkt = max(kkt, abs(intercept_grad))
+            kkt /= problem.scale_kkt
+            if kkt <= problem.tol and (kkt > 0.5 * problem.tol or problem.dtype != np.float64):
+                rounded = engine.w.astype(problem.dtype).astype(np.float64)
+                kkt = problem.certificate_at(rounded, engine.intercept)
+            return kkt
+        if not self.fast:
+            rounded = engine.w.astype(problem.dtype).astype(np.float64)
+            return problem.certificate_at(rounded, engine.intercept)
+        # duality_gap_from_gradient with the maintained Xw + b and the shared gradient
+        predictor, g = engine.last
+        c = problem.raw_sample_weight
+        intercept = engine.intercept
+        primal = problem.datafit.value(problem.y, predictor, c) + self.kernels.penalty_value(
+            engine.w
+        )
+        v = -grad
+        scale = self.dual_scaling(v)
+        scaled_g = scale * g
+        dual = -problem.datafit.conjugate(problem.y, scaled_g, c) + intercept * scaled_g.sum()
+        dual -= self.conjugate(scale * v)
+        self.dual = (scale, primal, dual)
+        gap = max(primal - dual, 0.0) if math.isfinite(dual) else math.inf
+        gap /= problem.scale_gap
+        if problem.fit_intercept or not self.all_active:
+            # the gap holds b and the unpenalized coordinates fixed: certify them by KKT
+            rest = float(np.max(distances[self.unpenalized], initial=0.0))
+            intercept_violation = abs(intercept_grad) if problem.fit_intercept else 0.0
+            gap = max(gap, max(rest, intercept_violation) / problem.scale_kkt)
+        if gap <= problem.tol and (gap > 0.5 * problem.tol or problem.dtype != np.float64):
+            # close to tol (or float32 coefficients): confirm on the coefficients returned,
+            # with the products recomputed from scratch (the maintained Xw drifts by rounding)
+            rounded = engine.w.astype(problem.dtype).astype(np.float64)
+            gap = problem.certificate_at(rounded, intercept)
+        return gap
+
+    def screen(self, grad, intercept_grad):
+        """Features the Gap Safe sphere test proves zero at the optimum (see the class Notes
+        of :class:`CoordinateDescent`); called right after ``__call__`` at the same point."""
+        problem, engine, kernels = self.problem, self.engine, self.kernels
+        penalty = problem.penalty
+        n_features = problem.n_features
+        no_screen = np.zeros(n_features, dtype=bool)
+        low, high = penalty.scalar_kernels.subdiff_interval(0.0, penalty.params)
+        if not (low < 0.0 < high) or math.isinf(low) or math.isinf(high):
+            return no_screen
+        predictor, g = engine.last
+        v = -grad
+        if problem.fit_intercept or self.dual is None:
+            c = problem.sample_weight
+            if problem.fit_intercept:
+                # joint dual: sum_i g_i = 0 (the quadratic conjugate is finite everywhere), and
+                # X^T (g - c sum(g)) = X^T g - x_mean sum(g)
+                g = g - c * intercept_grad
+                v = v + engine.x_mean * intercept_grad
+            dual_scaling = self.dual_scaling if self.fast else penalty.dual_scaling
+            conjugate = self.conjugate if self.fast else penalty.conjugate
+            scale = dual_scaling(v)
+            dual = -problem.datafit.conjugate(problem.y, scale * g, problem.raw_sample_weight)
+            dual -= conjugate(scale * v)
+            primal = problem.datafit.value(
+                problem.y, predictor, problem.raw_sample_weight
+            ) + kernels.penalty_value(engine.w)
+        else:
+            scale, primal, dual = self.dual
+        gap = primal - dual
+        if not math.isfinite(gap):
+            return no_screen
+        gap = max(gap, 0.0)
+        v = scale * v
+        radius = np.sqrt(2.0 * engine.lipschitz * gap)
+        weights = kernels.weights
+        return (weights > 0) & (v - radius > weights * low) & (v + radius < weights * high)

@@ -409,9 +409,12 @@ def _param_cases():
             r"gamma must be in \(2\.0, inf\), got gamma=1\.5",
         ),
         (
-            LogisticRegression(penalty="group"),
+            # groups=None groups each feature's class coefficients (multinomial; for two
+            # classes one coefficient per feature): one-vs-rest needs explicit column groups
+            LogisticRegression(penalty="group", multi_class="ovr"),
             ValueError,
-            r"penalty='group' needs groups .* got groups=None",
+            r"penalty='group' needs groups .* got groups=None; groups=None .* needs "
+            r"multi_class='multinomial'",
         ),
         (
             LogisticRegression(penalty="group", groups=[0, 1], alpha=0.1),

@@ -12,7 +12,7 @@ from conftest import classification_data, recomputed_certificate, regression_dat
 from scipy.optimize import minimize
 from sklearn.exceptions import ConvergenceWarning
 
-from lpreg import L1, MCP, Bounded, Logistic, Lp, Quadratic
+from lpreg import L1, MCP, SCAD, Bounded, Huber, Logistic, Lp, Quadratic
 from lpreg.solvers import solve
 
 TOL = 1e-8
@@ -140,3 +140,35 @@ def test_refuses_bounds_and_warns_at_max_iter(prostate):
         )  # fmt: skip
     with pytest.raises(ValueError, match="ReweightedL1: unknown option"):
         solve(X, y, Quadratic(), MCP(alpha, 3.0), solver="reweighted", epsilon=1.0)
+
+
+def _problem(datafit):
+    # real, non-separable data: on separable data (e.g. 50 x 20 synthetic classification)
+    # Logistic + MCP/SCAD has no finite minimiser (the penalty is flat beyond gamma*alpha, the
+    # loss keeps falling as |w| grows), so no solver can certify it
+    if isinstance(datafit, Logistic):
+        return classification_data("colon_alon", n_features=20)
+    return regression_data("prostate")
+
+
+@pytest.mark.parametrize("datafit", [Quadratic(), Logistic(), Huber()], ids=repr)
+@pytest.mark.parametrize(
+    "make_penalty",
+    [lambda a: Lp(a, 0.5), lambda a: MCP(a, 3.0), lambda a: SCAD(a, 3.7)],
+    ids=["Lp(p=0.5)", "MCP", "SCAD"],
+)
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_every_datafit_and_nonconvex_penalty_is_kkt_certified(
+    datafit, make_penalty, fit_intercept
+):
+    X, y = _problem(datafit)
+    penalty = make_penalty(0.1 * L1().alpha_max(X, y, datafit))
+    result = solve(
+        X, y, datafit, penalty, solver="reweighted", tol=TOL, fit_intercept=fit_intercept
+    )
+    assert result.converged and result.certificate == "kkt_violation"
+    certificate = recomputed_certificate(
+        X, y, datafit, penalty, result.coef, result.intercept, fit_intercept=fit_intercept
+    )
+    assert certificate <= TOL
+    assert 0 < np.count_nonzero(result.coef) < X.shape[1]

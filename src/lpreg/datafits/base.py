@@ -135,10 +135,12 @@ class Datafit:
         root = np.sqrt(c)
         if sp.issparse(X):
             scaled = sp.diags(root) @ X
-            if min(scaled.shape) <= 2:
+            largest = float(np.max(np.abs(scaled.data), initial=0.0))
+            if min(scaled.shape) <= 2 or largest == 0.0:
                 norm = np.linalg.norm(scaled.toarray(), 2)
-            else:
-                norm = sp.linalg.svds(scaled, k=1, return_singular_vectors=False)[0]
+            else:  # ARPACK fails on entries near 1e-300 (its start vector underflows): rescale
+                unit = scaled / largest
+                norm = largest * sp.linalg.svds(unit, k=1, return_singular_vectors=False)[0]
         else:
             norm = np.linalg.norm(root[:, None] * X, 2)
         return self.curvature_bound * float(norm) ** 2

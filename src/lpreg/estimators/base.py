@@ -226,6 +226,13 @@ def validate_fit_data(estimator, X, y, sample_weight, *, regression):
         if "Unknown label type" in str(exc):
             raise
         raise ValueError(f"{owner}: {exc}") from None
+    if not regression:
+        from sklearn.utils.multiclass import check_classification_targets
+
+        try:  # continuous or multi-output labels: sklearn's message, with the owner's name
+            check_classification_targets(y)
+        except ValueError as exc:
+            raise ValueError(f"{owner}: {exc}") from None
     if sp.issparse(X):
         X = X.tocsc()
     n_samples = X.shape[0]

@@ -30,7 +30,9 @@ themselves are cached.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -48,6 +50,9 @@ __all__ = [
     "register_penalty",
     "subdiff_distance_coordinate",
 ]
+
+
+logger = logging.getLogger("lpreg")
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,11 @@ class CompiledCall:
         entry = self.entries.get(key) if key is not None else None
         if entry is not None:
             return entry(*args)
+        if key is not None:
+            specialized = _specialized_entry(self.dispatcher, args)
+            if specialized is not None:
+                self.entries[key] = specialized
+                return specialized(*args)
         result = self.dispatcher(*args)
         if key is not None:
             signature = tuple(self.dispatcher.typeof_pyval(a) for a in args)
@@ -150,6 +160,32 @@ class CompiledCall:
             # no exact overload (numba converted an argument): keep calling the dispatcher
             self.entries[key] = self.dispatcher if compiled is None else compiled.entry_point
         return result
+
+
+def _specialized_entry(dispatcher, args):
+    """A callable of ``args`` running ``dispatcher`` with its kernel arguments bound as
+    globals of a generated, disk-cached module (see :mod:`lpreg._kernel_cache`), or None."""
+    positions = tuple(i for i, a in enumerate(args) if isinstance(a, Dispatcher))
+    if not positions:
+        return None
+    from lpreg._kernel_cache import specialize
+
+    bound = specialize(dispatcher, positions, tuple(args[i] for i in positions), len(args))
+    if bound is None:
+        return None
+    keep = tuple(i for i in range(len(args)) if i not in positions)
+    signature = tuple(bound.typeof_pyval(args[i]) for i in keep)
+    try:  # compile, or load from disk, without running
+        bound.compile(signature)
+    except Exception as exc:  # a numba typing error: let the dispatcher report it as usual
+        logger.debug("lpreg kernel cache: %s not compiled (%s)", dispatcher, exc)
+        return None
+    compiled = bound.overloads.get(signature)
+    target = bound if compiled is None else compiled.entry_point
+    pick = operator.itemgetter(*keep)
+    if len(keep) == 1:
+        return lambda *call_args: target(pick(call_args))
+    return lambda *call_args: target(*pick(call_args))
 
 
 # the ndarray flags that decide numba's array type: C_CONTIGUOUS, F_CONTIGUOUS, WRITEABLE

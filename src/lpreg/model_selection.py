@@ -43,31 +43,32 @@ def log_loss(y, decision, sample_weight=None):
     return np.average(np.logaddexp(0.0, -y[:, None] * decision), axis=0, weights=sample_weight)
 
 
-def _fold_losses(
-    X, y, sample_weight, train, test, datafit, penalties, alphas, fit_intercept, loss, options
+def _path_losses(
+    X, y, sample_weight, train, test, datafit, penalty, alphas, fit_intercept, loss, options
 ):
+    """Test loss and non-zeros along one penalty's path fitted on one fold's training rows."""
     from lpreg.path import regularization_path
 
-    losses = np.empty((len(penalties), alphas.shape[1]))
-    n_nonzero = np.empty_like(losses)
     weight_train = None if sample_weight is None else sample_weight[train]
     weight_test = None if sample_weight is None else sample_weight[test]
     y_test = datafit.prepare_target(y[test]) if loss is log_loss else y[test]
-    for index, penalty in enumerate(penalties):
-        path = regularization_path(
-            X[train],
-            y[train],
-            datafit=datafit,
-            penalty=penalty,
-            alphas=alphas[index],
-            fit_intercept=fit_intercept,
-            sample_weight=weight_train,
-            **options,
-        )
-        decision = np.asarray(X[test] @ path.coefs, dtype=np.float64) + path.intercepts
-        losses[index] = loss(y_test, decision, weight_test)
-        n_nonzero[index] = path.n_nonzero
-    return losses, n_nonzero
+    path = regularization_path(
+        X[train],
+        y[train],
+        datafit=datafit,
+        penalty=penalty,
+        alphas=alphas,
+        fit_intercept=fit_intercept,
+        sample_weight=weight_train,
+        **options,
+    )
+    decision = np.asarray(X[test] @ path.coefs, dtype=np.float64) + path.intercepts
+    return loss(y_test, decision, weight_test), path.n_nonzero
+
+
+def _progress_bar(done, total, width=20):
+    filled = (width * done) // total
+    return "#" * filled + "." * (width - filled)
 
 
 def cross_validate_path(
@@ -85,6 +86,7 @@ def cross_validate_path(
     n_jobs=None,
     verbose=False,
     classifier=False,
+    owner="cross_validate_path",
     **options,
 ):
     r"""Test loss of every fold along the path of every penalty.
@@ -93,10 +95,11 @@ def cross_validate_path(
     path of :math:`\min F_\mathrm{train}(w, b) + G_\alpha(w)` over ``alphas[index]`` is fitted
     on the training rows and ``loss`` (default: the mean squared error
     :math:`\sum_{i \in \mathrm{test}} s_i (y_i - x_i^\top w - b)^2 / \sum s_i`) evaluated on
-    the test rows.  Folds run in parallel through joblib (``n_jobs``; threads by default, a
-    ``joblib.parallel_config`` backend such as Dask's overrides it) and the result does not
-    depend on ``n_jobs``.  ``verbose`` logs a progress bar over the folds (each fold is one
-    whole path) at INFO level on ``logging.getLogger("lpreg")``.
+    the test rows.  The (fold, penalty) paths run in parallel through joblib (``n_jobs``;
+    worker processes by default, a ``joblib.parallel_config`` backend such as Dask's
+    overrides it) and the result does not depend on ``n_jobs``.  ``verbose`` logs, at INFO
+    level on ``logging.getLogger("lpreg")``, a progress bar over folds x path points,
+    advancing by one path (``n_alphas`` points) at a time.
 
     Returns
     -------
@@ -108,6 +111,7 @@ def cross_validate_path(
 
     splitter = check_cv(cv, y, classifier=classifier)
     splits = list(splitter.split(X, y, groups))
+    _check_splits(splits, y, sample_weight, classifier, owner)
     alphas = np.atleast_2d(np.asarray(alphas, dtype=np.float64))
     if verbose:
         logger.info(
@@ -117,33 +121,64 @@ def cross_validate_path(
             alphas.shape[1],
             len(splits) * len(penalties) * alphas.shape[1],
         )
+    # one job per (fold, penalty): one warm-started path each.  joblib's default backend runs
+    # them in worker processes (the numba loops hold the GIL, so threads would not overlap);
+    # a joblib.parallel_config backend (Dask's ...) overrides it.  Results are gathered in
+    # submission order, so they do not depend on n_jobs.
+    n_penalties, n_alphas = len(penalties), alphas.shape[1]
+    tasks = [(fold, index) for fold in range(len(splits)) for index in range(n_penalties)]
     jobs = (
-        delayed(_fold_losses)(
+        delayed(_path_losses)(
             X,
             y,
             sample_weight,
-            train,
-            test,
+            *splits[fold],
             datafit,
-            penalties,
-            alphas,
+            penalties[index],
+            alphas[index],
             fit_intercept,
             loss,
             options,
         )
-        for train, test in splits
+        for fold, index in tasks
     )
-    results = []
-    for done, result in enumerate(
-        Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(jobs), start=1
+    losses = np.empty((n_penalties, n_alphas, len(splits)))
+    n_nonzero = np.empty_like(losses)
+    total = len(tasks) * n_alphas
+    for done, ((fold, index), result) in enumerate(
+        zip(tasks, Parallel(n_jobs=n_jobs, return_as="generator")(jobs), strict=True),
+        start=1,
     ):
-        results.append(result)
+        losses[index, :, fold], n_nonzero[index, :, fold] = result
         if verbose:
-            bar = "#" * done + "." * (len(splits) - done)
-            logger.info("cross-validation [%s] %d/%d folds", bar, done, len(splits))
-    losses = np.stack([r[0] for r in results], axis=-1)
-    n_nonzero = np.stack([r[1] for r in results], axis=-1)
+            logger.info(
+                "cross-validation [%s] %d/%d path points (fold %d/%d)",
+                _progress_bar(done * n_alphas, total),
+                done * n_alphas,
+                total,
+                fold + 1,
+                len(splits),
+            )
     return losses, n_nonzero
+
+
+def _check_splits(splits, y, sample_weight, classifier, owner):
+    """Every fold must be fittable and scorable: weight on both sides, two training classes."""
+    for fold, (train, test) in enumerate(splits):
+        if sample_weight is not None:
+            for side, rows in (("training", train), ("test", test)):
+                if not np.sum(sample_weight[rows]) > 0:
+                    raise ValueError(
+                        f"{owner}: the {side} rows of fold {fold} all have sample_weight 0, so "
+                        "the fold cannot be fitted and scored; use fewer folds or shuffle "
+                        "(e.g. cv=KFold(3, shuffle=True, random_state=0))."
+                    )
+        if classifier and np.unique(y[train]).shape[0] < 2:
+            raise ValueError(
+                f"{owner}: the training rows of fold {fold} hold one class only; a classifier "
+                "needs both classes in every training fold. Use fewer folds (cv=2) or more "
+                "samples of the rarer class."
+            )
 
 
 def one_standard_error(alphas, mean, standard_error):

@@ -21,9 +21,11 @@ are applied by the generic helpers below, so one kernel serves every weighting: 
 
 Solvers call :func:`prox_coordinate` and :func:`subdiff_distance_coordinate` in their inner
 loops, passing the kernels as arguments; numba specialises the loop per kernel.  Functions that
-take kernels as arguments are compiled once per process and deliberately *not* cached on disk:
-numba's cache index keys them by dispatcher objects that do not survive the process, and a
-stale index then fails to save ("underlying object has vanished").  The scalar kernels
+take kernels as arguments are not decorated with ``cache=True``: numba's cache index keys them
+by dispatcher objects that do not survive the process, and a stale index then fails to save
+("underlying object has vanished").  Instead, :class:`CompiledCall` has
+:mod:`lpreg._kernel_cache` generate, per (loop, kernels) pair, a copy of the loop with the
+kernels as globals, which numba caches on disk like any other function.  The scalar kernels
 themselves are cached.
 """
 

@@ -522,8 +522,9 @@ def _softplus_loss(decision, positive):
 def _logistic_fold_scores(X, codes, sample_weight, train, test, n_classes, mode, l1_ratio, spec):
     """Fit one fold's warm-started path over the grid and score it on the test rows.
 
-    Returns ``(scores, n_nonzero, n_not_converged, worst_certificate)``; ``scores`` and
-    ``n_nonzero`` have one entry per grid point (alphas decreasing).
+    Returns ``(scores, n_nonzero, n_not_converged, worst_certificate, (coefs, intercepts))``;
+    ``scores`` and ``n_nonzero`` have one entry per grid point (alphas decreasing), ``coefs``
+    shape (n_grid, n_outputs, n_features) and ``intercepts`` (n_grid, n_outputs).
     """
     import warnings
 
@@ -554,7 +555,8 @@ def _logistic_fold_scores(X, codes, sample_weight, train, test, n_classes, mode,
         decision, codes[test], weight_test, n_classes, mode, coefs, intercepts, X[test], spec
     )
     n_nonzero = np.count_nonzero(np.any(coefs != 0, axis=1), axis=0)
-    return scores, n_nonzero, int(np.sum(~converged)), float(np.max(certificates))
+    paths = (np.moveaxis(coefs, -1, 0).transpose(0, 2, 1), intercepts.T)
+    return scores, n_nonzero, int(np.sum(~converged)), float(np.max(certificates)), paths
 
 
 def _dense(X):
@@ -778,6 +780,11 @@ class LogisticRegressionCV(ClassifierMixin, _PathCV):
         The refit on all the data at ``alpha_`` and ``l1_ratio_``.
     n_iter_, dual_gap_, kkt_violation_
         The refit's (summed / worst over the binary problems of ``"ovr"``).
+    coefs_paths_ : ndarray of shape (n_folds, n_l1_ratio, n_grid, n_outputs, n_features)
+        Each fold's fit at each grid point (``n_outputs``: 1 for two classes, else
+        ``n_classes``; scikit-learn's ``coefs_paths_`` with ``use_legacy_attributes=False``,
+        without the intercept column); not set on the two-class log-loss path without ``Cs``.
+    intercepts_paths_ : ndarray of shape (n_folds, n_l1_ratio, n_grid, n_outputs)
     multi_class_ : {"binary", "multinomial", "ovr"}
         The model fitted (``"binary"`` for two classes).
     n_folds_ : int
@@ -972,10 +979,14 @@ class LogisticRegressionCV(ClassifierMixin, _PathCV):
         )
         scores = np.empty((len(ratios), n_grid, len(splits)))
         n_nonzero = np.empty_like(scores)
+        n_outputs = 1 if mode == "binary" else n_classes
+        coefs_paths = np.empty((len(splits), len(ratios), n_grid, n_outputs, X.shape[1]))
+        intercepts_paths = np.empty((len(splits), len(ratios), n_grid, n_outputs))
         n_missed, worst = 0, 0.0
         results = Parallel(n_jobs=self.n_jobs, return_as="generator")(jobs)
         for done, ((fold, index), result) in enumerate(zip(tasks, results, strict=True), 1):
-            scores[index, :, fold], n_nonzero[index, :, fold], missed, certificate = result
+            scores[index, :, fold], n_nonzero[index, :, fold], missed, certificate, path = result
+            coefs_paths[fold, index], intercepts_paths[fold, index] = path
             n_missed, worst = n_missed + missed, max(worst, certificate)
             if self.verbose:
                 logger.info(
@@ -1030,6 +1041,7 @@ class LogisticRegressionCV(ClassifierMixin, _PathCV):
             name, ratios, alphas, Cs, scores, n_nonzero, greater_is_better
         )
         self.n_folds_ = n_folds
+        self.coefs_paths_, self.intercepts_paths_ = coefs_paths, intercepts_paths
         self._refit(X, codes, weights, mode)
         return self
 

@@ -412,24 +412,10 @@ def _nonconvex_value(w, name, alpha, gamma, p):
     return float(alpha * np.sum(t**p))
 
 
-_WORSE_LOCAL_MINIMUM = pytest.mark.xfail(
-    strict=True,
-    reason="issue #6: MCP (gamma=3) on hitters (no weights, with intercept) stops at a KKT point "
-    "whose objective is 2.8% above skglm's (0.27846 vs 0.27085): a worse local minimum",
-)
-
-
 @pytest.mark.parametrize(
     ("name", "fit_intercept", "weighted"),
     [
-        pytest.param(
-            name,
-            fit_intercept,
-            weighted,
-            marks=[_WORSE_LOCAL_MINIMUM]
-            if (name, fit_intercept, weighted) == ("mcp", True, False)
-            else [],
-        )
+        (name, fit_intercept, weighted)
         for name in ("mcp", "scad", "lp")
         for fit_intercept in (True, False)
         for weighted in (False, True)

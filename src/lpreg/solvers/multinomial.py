@@ -450,9 +450,12 @@ def _squared_spectral_norm(X, c, fit_intercept):
         scaled = sp.diags(root) @ X
         if fit_intercept:
             scaled = sp.hstack([scaled, sp.csc_matrix(root[:, None])]).tocsc()
-        if min(scaled.shape) <= 2:
+        largest = float(np.max(np.abs(scaled.data), initial=0.0))
+        if min(scaled.shape) <= 2 or largest == 0.0:
             return float(np.linalg.norm(scaled.toarray(), 2)) ** 2
-        return float(sp.linalg.svds(scaled, k=1, return_singular_vectors=False)[0]) ** 2
+        # ARPACK fails on entries near 1e-300 (its start vector underflows): rescale
+        unit = scaled / largest
+        return (largest * float(sp.linalg.svds(unit, k=1, return_singular_vectors=False)[0])) ** 2
     scaled = root[:, None] * np.asarray(X, dtype=np.float64)
     if fit_intercept:
         scaled = np.column_stack([scaled, root])

@@ -543,7 +543,8 @@ class CoordinateDescent(Solver):
         )
         engine = run.engine
         coef = engine.w.astype(problem.dtype)
-        start = _least_squares_start(problem, kernels, options, w0)
+        # (not when the L1 start ends at w = 0: at alpha >= alpha_max, 0 is the fit)
+        start = _least_squares_start(problem, kernels, options, w0) if np.any(coef) else None
         if start is not None:
             # a second local search, from the (minimum-norm) least-squares fit: the flat tails
             # of MCP / SCAD / Lp (p < 1) keep large coefficients, and the L1 start, shrunk

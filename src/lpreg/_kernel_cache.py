@@ -174,8 +174,6 @@ class _Generator:
             for node in ast.walk(function)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
         }
-        if local_names & set(bindings) - set(parameters):
-            raise _Unsupported("a kernel parameter is reassigned")
         for node in ast.walk(function):
             if (
                 isinstance(node, ast.Name)

@@ -51,11 +51,27 @@ def assert_equals_direct_calls(report, X, y, scaler=None):
 
 @pytest.fixture(scope="module")
 def diabetes_report():
-    """The JSON ``lpreg compare --format json`` prints (run once: 40 CV paths, 5 resamples)."""
+    """The JSON ``lpreg compare --format json`` prints (run once: 40 CV paths, 5 resamples;
+    every model in this process, whose compiled loops the direct calls below reuse)."""
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        assert main(["compare", "--format", "json", "--bootstrap", "5"]) == 0
+        assert main(["compare", "--format", "json", "--bootstrap", "5", "--jobs", "1"]) == 0
     return json.loads(printed.getvalue())
+
+
+def test_compare_numbers_do_not_depend_on_jobs(capsys, diabetes_report):
+    """Two worker processes (--jobs 2) give the report of the run in this process, number for
+    number; only the timings and the recorded n_jobs differ."""
+    parallel = run_json(capsys, ["compare", "--bootstrap", "5", "--jobs", "2"])
+    assert (parallel["n_jobs"], diabetes_report["n_jobs"]) == (2, 1)
+    timings = {"fit_time", "cv_time"}
+    for ours, theirs in zip(parallel["models"], diabetes_report["models"], strict=True):
+        assert {k: v for k, v in ours.items() if k not in timings} == {
+            k: v for k, v in theirs.items() if k not in timings
+        }
+    assert {k: v for k, v in parallel.items() if k not in ("models", "n_jobs")} == {
+        k: v for k, v in diabetes_report.items() if k not in ("models", "n_jobs")
+    }
 
 
 # ---- compare on the default data ---------------------------------------------------------
@@ -345,6 +361,7 @@ def numeric_rows(n):
         ("target without data", r"--target names a column of a --data file"),
         ("regression on text", r"--task regression needs a numeric target"),
         ("negative bootstrap", r"--bootstrap must be an integer >= 0 .*, got -1"),
+        ("no jobs", r"lpreg compare: --jobs must be an integer >= 1 \(1 runs .*\), got 0"),
         ("report folder missing", r"cannot write --report '.*nowhere/r\.html': folder .*"),
         ("report is a folder", r"--report '.*' is a directory; give a file name"),
     ],
@@ -396,6 +413,7 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path, capsys, case, match):
         "bad alphas": ["--alphas", "many"],
         "target without data": ["--target", "y"],
         "negative bootstrap": ["--bootstrap", "-1"],
+        "no jobs": ["--jobs", "0"],
         "report folder missing": ["--report", str(tmp_path / "nowhere" / "r.html")],
         "report is a folder": ["--report", str(tmp_path)],
         "regression on text": [

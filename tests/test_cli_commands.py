@@ -25,8 +25,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import lpreg
-from lpreg import _cli_commands
-from lpreg.cli import main
+from lpreg.cli import _plot, main
 from lpreg.path import regularization_path
 
 matplotlib.use("Agg")
@@ -271,6 +270,117 @@ def test_path_table_and_plot(capsys, tmp_path):
     assert b"Regularization path" in figure.read_bytes()
 
 
+@pytest.fixture(scope="module")
+def iris_file(tmp_path_factory):
+    """Fisher's iris (150 x 4, classes 0, 1, 2) as a .npz file, with its standardised X."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path_factory.mktemp("iris") / "iris.npz"
+    np.savez(path, X=X, y=y.astype(np.int64))
+    return path, StandardScaler().fit_transform(X), y
+
+
+def logistic_l1_alpha_max(X_std, target01):
+    """``max_j |x_j' (mean(t) - t)| / n``: the smallest alpha giving w = 0 for the mean
+    logistic loss with an intercept (at w = 0 the intercept's optimum predicts mean(t))."""
+    return np.max(np.abs(X_std.T @ (target01.mean() - target01))) / X_std.shape[0]
+
+
+def test_multiclass_path_is_one_vs_rest_like_lpreg_fit(capsys, iris_file):
+    path, X_std, y = iris_file
+    argv = ["path", "--data", str(path), "--n-alphas", "5", "--eps", "0.05", "--tol", "1e-10"]
+    report = run_json(capsys, argv)
+    assert report["classes"] == [0, 1, 2]
+    # one grid for all classes, topped by the largest one-vs-rest alpha_max (closed form)
+    top = max(logistic_l1_alpha_max(X_std, (y == c).astype(float)) for c in range(3))
+    assert_allclose(report["alphas"], top * np.geomspace(1.0, 0.05, 5), rtol=1e-10)
+    coefs = np.array(report["coefs"])  # (class, feature, alpha)
+    assert coefs.shape == (3, 4, 5)
+    assert not coefs[:, :, 0].any() and coefs[:, :, 1].any()
+    assert report["n_nonzero"] == np.count_nonzero(coefs, axis=1).tolist()
+    for k in (1, 3):
+        alpha = report["alphas"][k]
+        direct = lpreg.LogisticRegression(
+            penalty="l1", alpha=alpha, multi_class="ovr", tol=1e-10, max_iter=10_000
+        ).fit(X_std, y)
+        assert_allclose(coefs[:, :, k], direct.coef_, rtol=0, atol=1e-6)
+        assert_allclose(np.array(report["intercepts"])[:, k], direct.intercept_, atol=1e-6)
+        # the objective of each one-vs-rest problem, recomputed from the direct fit
+        for c in range(3):
+            target = np.where(y == c, 1.0, -1.0)
+            z = X_std @ direct.coef_[c] + direct.intercept_[c]
+            expected = (
+                np.mean(np.logaddexp(0, -target * z)) + alpha * np.abs(direct.coef_[c]).sum()
+            )
+            assert report["objectives"][c][k] == pytest.approx(expected, rel=1e-8)
+        # `lpreg fit` at the same alpha gives the same rows
+        fitted = run_json(
+            capsys, ["fit", "--data", str(path), "--alpha", repr(alpha), "--tol", "1e-10"]
+        )
+        assert_allclose(fitted["coef"], coefs[:, :, k], rtol=0, atol=1e-6)
+    # every class's entering features, first index where its coefficient is non-zero
+    for c in range(3):
+        first = {
+            f"x{j}": int(np.flatnonzero(coefs[c, j])[0]) for j in range(4) if coefs[c, j].any()
+        }
+        entering = [e for e in report["entering"] if e["class"] == c]
+        assert {e["feature"]: e["index"] for e in entering} == first
+        assert [e["index"] for e in entering] == sorted(first.values())
+
+
+def test_multiclass_path_table_and_plot(capsys, tmp_path, iris_file):
+    path, _, _ = iris_file
+    figure = tmp_path / "path.svg"
+    argv = ["path", "--data", str(path), "--n-alphas", "4", "--eps", "0.1"]
+    code, out, err = run(capsys, [*argv, "--plot", str(figure)])
+    assert code == 0, err
+    report = run_json(capsys, argv)
+    rows = [line.split() for line in out.splitlines() if line[:1].isdigit()]
+    assert [(int(row[0]), int(row[1])) for row in rows] == [
+        (c, k) for c in range(3) for k in range(4)
+    ]
+    assert [int(row[4]) for row in rows] == [
+        n for per_class in report["n_nonzero"] for n in per_class
+    ]
+    assert_allclose([float(row[2]) for row in rows], report["alphas"] * 3, rtol=1e-5)
+    assert "one-vs-rest, one path per class (3 classes)" in out
+    assert "class 0: " in out and "class 2: " in out
+    svg = figure.read_bytes()
+    assert svg.startswith(MAGIC[".svg"])
+    for c in range(3):
+        assert f"class {c} vs rest".encode() in svg
+
+
+def test_multiclass_path_on_real_data(capsys, tmp_path):
+    """khan (83 x 2308 gene expressions, 4 tumour classes): the path equals direct fits."""
+    data = load_dataset("khan")
+    file = tmp_path / "khan.npz"
+    np.savez(file, X=data["X"], y=data["y"])
+    argv = ["path", "--data", str(file), "--n-alphas", "3", "--eps", "0.3", "--tol", "1e-8"]
+    report = run_json(capsys, argv)
+    X_std = StandardScaler().fit_transform(data["X"])
+    assert report["classes"] == [0, 1, 2, 3]
+    top = max(logistic_l1_alpha_max(X_std, (data["y"] == c).astype(float)) for c in range(4))
+    assert_allclose(report["alphas"][0], top, rtol=1e-10)
+    alpha = report["alphas"][2]
+    direct = lpreg.LogisticRegression(
+        penalty="l1", alpha=alpha, multi_class="ovr", tol=1e-8, max_iter=10_000
+    ).fit(X_std, data["y"])
+    coefs = np.array(report["coefs"])[:, :, 2]
+    for c in range(4):
+        target = np.where(data["y"] == c, 1.0, -1.0)
+
+        def objective(w, b, target=target):
+            return np.mean(np.logaddexp(0, -target * (X_std @ w + b))) + alpha * np.abs(w).sum()
+
+        ours = objective(coefs[c], report["intercepts"][c][2])
+        reference = objective(direct.coef_[c], direct.intercept_[c])
+        assert ours == pytest.approx(report["objectives"][c][2], rel=1e-10)
+        assert abs(ours - reference) <= 1e-7 * np.log(2), c  # both within tol of the optimum
+    assert all(all(per_class) for per_class in report["converged"])
+
+
 # ---- lpreg plot ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("kind", "suffix"),
@@ -289,7 +399,7 @@ def test_plot_writes_the_format_of_the_extension(capsys, tmp_path, kind, suffix)
 
 
 def test_plot_draws_the_requested_balls():
-    figure = _cli_commands.draw("balls", (1.0, 2.0, np.inf))
+    figure = _plot.draw("balls", (1.0, 2.0, np.inf))
     l1, l2, linf = figure.axes[0].lines[:3]
     for line, norm in ((l1, 1), (l2, 2), (linf, np.inf)):
         points = np.column_stack([line.get_xdata(), line.get_ydata()])
@@ -300,17 +410,17 @@ def test_plot_draws_the_requested_balls():
 
 
 def test_plot_constrained_marks_the_l1_corner():
-    figure = _cli_commands.draw("constrained", (1.0,), radius=1.5)
+    figure = _plot.draw("constrained", (1.0,), radius=1.5)
     (solution,) = [line for line in figure.axes[0].lines if line.get_gid() == "solution"]
     w = np.array([solution.get_xdata()[0], solution.get_ydata()[0]])
-    X, y = _cli_commands.constrained_problem()
+    X, y = _plot.constrained_problem()
     direct = lpreg.NormBallRegression(radius=1.5, p=1, fit_intercept=False, tol=1e-12).fit(X, y)
     assert_allclose(w, direct.coef_, atol=1e-8)
     assert w[1] == 0.0 and abs(abs(w[0]) - 1.5) < 1e-8
 
 
 def test_plot_thresholding_draws_each_lp_prox():
-    figure = _cli_commands.draw("thresholding", (0.5, 0.8))
+    figure = _plot.draw("thresholding", (0.5, 0.8))
     lines = {line.get_gid(): line for line in figure.axes[0].lines}
     for p in (0.5, 0.8):
         line = lines[f"Lp(1, p={p:g})"]
@@ -364,14 +474,11 @@ def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message, monke
     assert not any(tmp_path.iterdir())  # nothing written
 
 
-def test_bad_data_file_column_and_multiclass_path(capsys, tmp_path):
+def test_bad_data_file_column(capsys, tmp_path):
     csv = tmp_path / "d.csv"
     csv.write_text("a,b,label\n" + "".join(f"{i},{i % 3},{'xyz'[i % 3]}\n" for i in range(30)))
     code, _, err = run(capsys, ["fit", "--data", str(csv), "--target", "nope"])
     assert code == 2 and "target column 'nope' is not in" in err and "'a', 'b', 'label'" in err
-    code, _, err = run(capsys, ["path", "--data", str(csv), "--target", "label"])
-    assert code == 2
-    assert "lpreg path: target 'label' of d.csv has 3 classes; a path needs a regression" in err
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only directory")

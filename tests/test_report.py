@@ -130,3 +130,34 @@ def test_report_on_sparse_real_data(tmp_path, capsys):
     assert len(re.findall(r'src="data:image/png;base64,', page)) == 4
     for model in report["models"]:
         assert model["converged"], model["penalty"]
+
+
+def test_geometry_reduction_keeps_the_least_squares_problem():
+    """The 3-row problem the geometry figure draws has the loss, least-squares point and
+    constrained solutions of the n-row one (which would need an (n, 301^2) residual matrix)."""
+    from lpreg.estimators import NormBallRegression
+    from lpreg.plotting.geometry import boundary_local_minima
+    from lpreg.report import _reduced_least_squares
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((400, 2)) @ np.array([[1.0, 0.6], [0.0, 0.8]])
+    y = X @ np.array([2.0, -1.0]) + rng.standard_normal(400)
+    X3, y3 = _reduced_least_squares(X, y)
+    assert X3.shape == (3, 2) and y3.shape == (3,)
+    W = rng.uniform(-4.0, 4.0, size=(2, 200))
+    full = 0.5 * np.mean((y[:, None] - X @ W) ** 2, axis=0)
+    reduced = 0.5 * np.mean((y3[:, None] - X3 @ W) ** 2, axis=0)
+    np.testing.assert_allclose(reduced, full, rtol=1e-12)
+    np.testing.assert_allclose(
+        np.linalg.lstsq(X3, y3, rcond=None)[0], np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10
+    )
+    for p in (1.0, 2.0):
+        ball = {"radius": 1.0, "p": p, "fit_intercept": False, "tol": 1e-12}
+        np.testing.assert_allclose(
+            NormBallRegression(**ball).fit(X3, y3).coef_,
+            NormBallRegression(**ball).fit(X, y).coef_,
+            atol=1e-8,
+        )
+    np.testing.assert_allclose(
+        boundary_local_minima(X3, y3, 1.0, 0.5), boundary_local_minima(X, y, 1.0, 0.5), atol=1e-8
+    )

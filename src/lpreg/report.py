@@ -148,6 +148,32 @@ def _coefficients_figure(report):
     return figure
 
 
+def _reduced_least_squares(X, y):
+    r"""Three rows ``(X_3, y_3)`` with the same least-squares loss as ``(X, y)`` for every ``w``.
+
+    With the thin QR factorisation :math:`X = QR` (``X`` of shape ``(n, 2)``), :math:`c = Q^\top
+    y` and :math:`r = \|y - Qc\|^2`, :math:`\|y - Xw\|^2 = \|c - Rw\|^2 + r`, so
+
+    .. math:: X_3 = \sqrt{3/n} \begin{bmatrix} R \\ 0 \end{bmatrix}, \quad
+        y_3 = \sqrt{3/n} \begin{bmatrix} c \\ \sqrt{r} \end{bmatrix}
+
+    give :math:`\tfrac{1}{6}\|y_3 - X_3 w\|^2 = \tfrac{1}{2n}\|y - Xw\|^2`: the same contours,
+    least-squares point and constrained solutions, drawn without the ``(n, 301^2)`` residual
+    matrix the grid of :func:`lpreg.plotting.plot_constrained_solution` would build for ``n``
+    rows (3.3 GB for we8there's 4624 training rows).
+    """
+    n = X.shape[0]
+    if n <= 3:
+        return X, y
+    Q, R = np.linalg.qr(X)
+    c = Q.T @ y
+    rest = float(np.sum((y - Q @ c) ** 2))
+    scale = np.sqrt(3.0 / n)
+    X_3 = scale * np.vstack([R, np.zeros((1, 2))])
+    y_3 = scale * np.concatenate([c, [np.sqrt(rest)]])
+    return X_3, y_3
+
+
 def _geometry_figure(report):
     import lpreg
     from lpreg.plotting import plot_constrained_solution, plot_thresholding, plot_unit_balls
@@ -168,6 +194,7 @@ def _geometry_figure(report):
     else:
         target = np.asarray(y, dtype=np.float64)
     target = target - target.mean()
+    two, target = _reduced_least_squares(two, target)
     least_squares = np.linalg.lstsq(two, target, rcond=None)[0]
     radius = max(0.5 * float(np.abs(least_squares).sum()), 1e-3)
     figure = _new_figure(14, 7)

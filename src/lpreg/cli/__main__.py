@@ -1,0 +1,7 @@
+"""``python -m lpreg.cli``: the ``lpreg`` command."""
+
+import sys
+
+from lpreg.cli import main
+
+sys.exit(main())

@@ -21,12 +21,15 @@ _FIT = textwrap.dedent(
     X = np.asfortranarray(rng.standard_normal((60, 30)))
     y = X[:, :3] @ [1.0, -2.0, 0.5] + 0.1 * rng.standard_normal(60)
     model = lpreg.Lasso(alpha=0.05, tol=1e-10).fit(X, y)
+    # one column of a Fortran design is C- and F-contiguous: it must reuse the F loop
+    single = lpreg.Lasso(alpha=0.05, tol=1e-10).fit(X[:, 1:2], y)
     from lpreg import _kernel_cache
 
     built = [f for f in _kernel_cache._BUILT.values() if f is not None]
     hits = sum(sum(f.stats.cache_hits.values()) for f in built)
     misses = sum(sum(f.stats.cache_misses.values()) for f in built)
-    print(repr(model.coef_.tolist()), len(built), hits, misses)
+    overloads = max((len(f.overloads) for f in built), default=0)
+    print(repr(model.coef_.tolist() + single.coef_.tolist()), overloads, len(built), hits, misses)
     """
 )
 
@@ -36,8 +39,8 @@ def _run(cache_dir):
     out = subprocess.run(
         [sys.executable, "-c", _FIT], env=env, capture_output=True, text=True, check=True
     ).stdout.split("\n")[0]
-    coef, built, hits, misses = out.rsplit(" ", 3)
-    return coef, int(built), int(hits), int(misses)
+    coef, overloads, built, hits, misses = out.rsplit(" ", 4)
+    return coef, int(built), int(hits), int(misses), int(overloads)
 
 
 def test_a_second_process_loads_the_specialised_loops_from_disk(tmp_path):
@@ -47,6 +50,7 @@ def test_a_second_process_loads_the_specialised_loops_from_disk(tmp_path):
     assert first[1] > 0 and first[2] == 0 and first[3] == first[1]  # compiled, then saved
     assert second[1] == first[1] and second[2] == second[1] and second[3] == 0  # all loaded
     assert off[1] == 0  # LPREG_CACHE_DIR=off: nothing generated, plain numba
+    assert first[4] == 1  # one compiled signature per loop: the one-column fit reused it
     # the same statements on the same values: bit-identical coefficients in all three runs
     assert first[0] == second[0] == off[0]
     generated = sorted(p.name for p in tmp_path.rglob("_lpreg_kernel_*.py"))

@@ -156,7 +156,7 @@ class CompiledCall:
                 self.entries[key] = specialized
                 return specialized(*args)
         result = self.dispatcher(*args)
-        if key is not None:
+        if key is not None and not _has_one_column(args):
             signature = tuple(self.dispatcher.typeof_pyval(a) for a in args)
             compiled = self.dispatcher.overloads.get(signature)
             # no exact overload (numba converted an argument): keep calling the dispatcher
@@ -176,7 +176,7 @@ def _specialized_entry(dispatcher, args):
     if bound is None:
         return None
     keep = tuple(i for i in range(len(args)) if i not in positions)
-    signature = tuple(bound.typeof_pyval(args[i]) for i in keep)
+    signature = tuple(_as_fortran_type(bound.typeof_pyval(args[i]), args[i]) for i in keep)
     try:  # compile, or load from disk, without running
         bound.compile(signature)
     except Exception as exc:  # a numba typing error: let the dispatcher report it as usual
@@ -190,8 +190,33 @@ def _specialized_entry(dispatcher, args):
     return lambda *call_args: target(*pick(call_args))
 
 
+def _as_fortran_type(numba_type, value):
+    """numba's type of ``value``, with layout "F" for a 2-D array that is both C- and
+    F-contiguous (one column of a Fortran design: a one-feature working set).
+
+    numba types such an array as "C" and would compile every loop a second time for it; it is
+    a Fortran array too, so the loop compiled for Fortran designs runs it unchanged."""
+    if (
+        isinstance(value, np.ndarray)
+        and value.ndim > 1
+        and value.flags.num & _BOTH == _BOTH
+        and getattr(numba_type, "layout", None) == "C"
+    ):
+        return numba_type.copy(layout="F")
+    return numba_type
+
+
+def _has_one_column(args):
+    """Whether an argument is a 2-D array both C- and F-contiguous (fingerprinted as F)."""
+    return any(
+        isinstance(a, np.ndarray) and a.ndim > 1 and a.flags.num & _BOTH == _BOTH for a in args
+    )
+
+
 # the ndarray flags that decide numba's array type: C_CONTIGUOUS, F_CONTIGUOUS, WRITEABLE
 _TYPE_FLAGS = 0x0001 | 0x0002 | 0x0400
+_C_CONTIGUOUS = 0x0001
+_BOTH = 0x0001 | 0x0002
 # how each argument kind is fingerprinted (filled in by _argument_role for new kinds)
 _ARRAY, _SCALAR, _INT, _FUNCTION, _OTHER = range(5)
 _ROLES = {
@@ -232,7 +257,11 @@ def _fingerprint(args):
         if role is None:
             role = _argument_role(kind)
         if role == _ARRAY:
-            key.append((a.dtype, a.ndim, a.flags.num & _TYPE_FLAGS))
+            flags = a.flags.num & _TYPE_FLAGS
+            if a.ndim > 1 and flags & _BOTH == _BOTH:
+                # one column (or row): typed as F, see _as_fortran_type
+                flags &= ~_C_CONTIGUOUS
+            key.append((a.dtype, a.ndim, flags))
         elif role == _SCALAR:
             key.append(kind)
         elif role == _FUNCTION:

@@ -15,8 +15,13 @@ from threadpoolctl import threadpool_limits
 
 from lpreg import LogisticRegression
 from lpreg.datafits import Multinomial
-from lpreg.penalties import L1
-from lpreg.solvers.multinomial import RowGroupLasso, multinomial_duality_gap
+from lpreg.penalties import L1, MCP, Bounded, ElasticNet, PenaltyFactor
+from lpreg.solvers.multinomial import (
+    RowGroupLasso,
+    _MatrixPenalty,
+    multinomial_duality_gap,
+    solve_multinomial,
+)
 
 RNG = np.random.default_rng(0)
 
@@ -208,6 +213,76 @@ def test_sparse_we8there_star_ratings_equal_scikit_learn(we8there, penalty):
     reference = objective(X, y - 1, theirs.coef_, theirs.intercept_, alpha, l1_ratio)
     assert mine <= reference * (1 + 1e-6)
     assert mine >= reference * (1 - 1e-6)
+
+
+def _weighted_and_bounded(n_features):
+    factors = np.linspace(0.0, 2.0, n_features)  # feature 0 unpenalised
+    lower = np.where(np.arange(n_features) % 2 == 0, 0.0, -np.inf)
+    return Bounded(PenaltyFactor(L1(0.3), factors), lower=lower, upper=np.full(n_features, 0.4))
+
+
+@pytest.mark.parametrize(
+    "penalty",
+    [L1(0.3), ElasticNet(0.2, l1_ratio=0.4), MCP(0.5, gamma=3.0), _weighted_and_bounded(6)],
+    ids=["l1", "elasticnet", "mcp", "factor+bounds"],
+)
+def test_matrix_prox_and_value_are_the_penalty_applied_to_each_class(penalty):
+    # the solver applies G to the whole (n_features, n_classes) matrix in one compiled call;
+    # the reference is the penalty's own vectorised prox/value on each column
+    W = np.random.default_rng(10).normal(scale=0.6, size=(6, 4))
+    matrix = _MatrixPenalty(penalty, 6, 4)
+    assert matrix.is_generic
+    step = 0.7
+    expected = np.column_stack([penalty.prox(W[:, k], step) for k in range(4)])
+    np.testing.assert_array_equal(matrix.prox(W, step), expected)
+    inside = matrix.prox(W, step)
+    assert matrix.value(inside) == pytest.approx(
+        sum(penalty.value(inside[:, k]) for k in range(4)), rel=1e-14
+    )
+    columns = sum(penalty.value(W[:, k]) for k in range(4))  # inf off the bounds
+    assert matrix.value(W) == (np.inf if np.isinf(columns) else pytest.approx(columns, rel=1e-14))
+
+
+def test_row_group_matrix_prox_is_block_soft_thresholding():
+    W = np.random.default_rng(11).normal(size=(5, 3))
+    weights = np.array([0.0, 1.0, 2.0, 0.5, 40.0])  # row 4 is zeroed
+    matrix = _MatrixPenalty(RowGroupLasso(0.3, weights), 5, 3)
+    out = matrix.prox(W, 0.5)
+    for j in range(5):
+        threshold = 0.5 * 0.3 * weights[j]
+        norm = np.linalg.norm(W[j])
+        np.testing.assert_allclose(out[j], W[j] * max(0.0, 1.0 - threshold / norm), rtol=1e-14)
+    assert np.all(out[4] == 0) and np.array_equal(out[0], W[0])
+    assert matrix.value(W) == pytest.approx(RowGroupLasso(0.3, weights).value(W), rel=1e-14)
+
+
+def test_penalty_factor_and_positive_fit_is_certified():
+    rng = np.random.default_rng(12)  # own stream: the tests below keep their data
+    X = rng.normal(size=(50, 6))
+    y = np.argmax(X[:, :3] + 0.5 * rng.normal(size=(50, 3)), axis=1)
+    factors = np.array([0.0, 1.0, 1.0, 2.0, 0.5, 1.0])
+    model = LogisticRegression(
+        "l1", alpha=0.05, penalty_factor=factors, positive=True, tol=1e-10, max_iter=20_000
+    ).fit(X, y)
+    penalty = Bounded(PenaltyFactor(L1(0.05), factors), lower=0.0)
+    gap, primal, _ = multinomial_duality_gap(X, y, model.coef_.T, model.intercept_, penalty)
+    assert gap <= 1e-9 * primal  # recomputed from coef_ with the penalty's own conjugate
+    assert np.all(model.coef_ >= 0) and np.any(model.coef_[:, 0] > 0)  # feature 0: unpenalised
+    assert np.any(model.coef_[:, 1:] == 0)
+
+
+def test_sparse_fit_with_intercept_equals_the_dense_fit(we8there):
+    # sparse X is centred inside each product, dense X once up front: the same problem
+    X, y = we8there
+    X, y = X[::3], y[::3] - 1  # rows are sorted by rating: every third
+    penalty = L1(0.01)
+    sparse = solve_multinomial(X, y, 5, penalty, tol=1e-8, max_iter=5000)
+    dense = solve_multinomial(X.toarray(), y, 5, penalty, tol=1e-8, max_iter=5000)
+    assert sparse.gap <= 1e-8 and dense.gap <= 1e-8
+    assert 0 < np.count_nonzero(sparse.coef) < sparse.coef.size
+    assert sparse.objective == pytest.approx(dense.objective, rel=1e-7)
+    gap, primal, _ = multinomial_duality_gap(X, y, sparse.coef, sparse.intercept, penalty)
+    assert gap <= 1e-8 * primal and primal == pytest.approx(sparse.objective, rel=1e-12)
 
 
 # ---- labels, probabilities, options -----------------------------------------------------------

@@ -30,6 +30,25 @@ def _shifted_exp(Z):
     return np.exp(Z - largest[:, None]), largest
 
 
+def softmax_loss(codes, Z, c, *, with_gradient=True):
+    r"""Return ``(F, R)``: :math:`F = \sum_i c_i [\operatorname{lse}(z_i) - z_{i y_i}]` and
+    :math:`R = c \odot (\operatorname{softmax}(Z) - E)` from one exponential of ``Z``.
+
+    The solver's inner loop: nothing is validated (``codes`` are int64 in ``0..K-1``, ``c`` the
+    normalised weights, ``Z`` float64 of shape (n_samples, n_classes)).  With
+    ``with_gradient=False``, ``R`` is None.
+    """
+    exponentials, largest = _shifted_exp(Z)
+    sums = exponentials.sum(axis=1)
+    rows = np.arange(Z.shape[0])
+    loss = float(np.dot(c, largest + np.log(sums) - Z[rows, codes]))
+    if not with_gradient:
+        return loss, None
+    exponentials *= (c / sums)[:, None]
+    exponentials[rows, codes] -= c
+    return loss, exponentials
+
+
 @dataclass(frozen=True)
 class Multinomial:
     r"""Multinomial logistic datafit, labels encoded as codes :math:`y_i \in \{0, \dots, K-1\}`.
@@ -107,20 +126,14 @@ class Multinomial:
         Z = np.asarray(Z, dtype=np.float64)
         codes = self._codes(y, Z.shape[1])
         c = normalized_sample_weight(sample_weight, Z.shape[0], "Multinomial")
-        exponentials, largest = _shifted_exp(Z)
-        log_sum = largest + np.log(exponentials.sum(axis=1))
-        losses = log_sum - Z[np.arange(Z.shape[0]), codes]
-        return float(np.dot(c, losses))
+        return softmax_loss(codes, Z, c, with_gradient=False)[0]
 
     def raw_gradient(self, y, Z, sample_weight=None):
         r"""Return :math:`R = c \odot (\operatorname{softmax}(Z) - E)`, shape (n, K)."""
         Z = np.asarray(Z, dtype=np.float64)
         codes = self._codes(y, Z.shape[1])
         c = normalized_sample_weight(sample_weight, Z.shape[0], "Multinomial")
-        R, _ = _shifted_exp(Z)
-        R /= R.sum(axis=1, keepdims=True)
-        R[np.arange(Z.shape[0]), codes] -= 1.0
-        return R * c[:, None]
+        return softmax_loss(codes, Z, c)[1]
 
     def gradient(self, X, y, Z, sample_weight=None):
         r"""Return :math:`\nabla_W F = X^\top R`, shape (n_features, n_classes)."""

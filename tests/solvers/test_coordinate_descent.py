@@ -14,6 +14,7 @@ float32 once, and the block loops with Quadratic and Logistic (dense) and Quadra
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -692,3 +693,148 @@ def test_auto_gram_switch_keeps_the_solution(monkeypatch):
         )
         <= 1e-10
     )
+
+
+# ---- the working-set subproblem and the inner tolerance -------------------------------------
+@pytest.mark.parametrize("anderson", [True, False], ids=["anderson", "plain"])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_subproblem_stops_on_its_own_kkt_check(anderson, fit_intercept):
+    """One numba call solves the working set until its KKT violation is <= inner_tol; the
+    check after a block of passes runs only when the extrapolated point was kept, so
+    without Anderson only the checks after small passes can stop it.  The violation is
+    recomputed here in numpy (least squares + L1 on colon_alon, sample weights)."""
+    from lpreg.solvers.base import build_problem
+    from lpreg.solvers.coordinate_descent import _DirectEngine, _Kernels
+
+    data = load_dataset("colon_alon")
+    X = standardize(np.asarray(data["X"], dtype=np.float64)[:, :200])
+    y = np.asarray(data["y"], dtype=np.float64)
+    sample_weight = np.random.default_rng(0).uniform(0.5, 2.0, X.shape[0])
+    c = sample_weight / sample_weight.sum()
+    alpha = 0.05 * float(np.max(np.abs(X.T @ (c * (y - c @ y)))))
+    penalty = L1(alpha)
+    problem = build_problem(
+        X, y, Quadratic(), penalty, sample_weight=sample_weight, fit_intercept=fit_intercept
+    )
+    kernels = _Kernels.of(penalty, X.shape[1])
+    intercept = float(c @ y) if fit_intercept else 0.0
+    engine = _DirectEngine(problem, np.zeros(X.shape[1]), intercept)
+    ws = np.arange(0, 200, 2, dtype=np.int64)
+    inner_tol = 1e-7
+    n_epochs, violation = engine.subproblem(kernels, ws, 100_000, inner_tol, anderson)
+    residual = X @ engine.w + engine.intercept - y
+    grad = X[:, ws].T @ (c * residual)
+    w = engine.w[ws]
+    distances = np.where(
+        w != 0, np.abs(grad + alpha * np.sign(w)), np.maximum(np.abs(grad) - alpha, 0.0)
+    )
+    expected = max(distances.max(), abs(c @ residual) if fit_intercept else 0.0)
+    assert 0.0 <= violation <= inner_tol
+    assert expected <= inner_tol * (1 + 1e-6)
+    assert violation == pytest.approx(expected, rel=1e-6, abs=1e-12)
+    assert n_epochs < 100_000
+    assert np.all(engine.w[np.setdiff1d(np.arange(200), ws)] == 0.0)  # only ws moved
+    assert np.count_nonzero(w) > 2
+
+
+def test_inner_fraction_aims_at_the_tolerance_only_when_asked():
+    """0.3 of the violation (skglm's rule) unless aiming (warm starts after the first outer
+    iteration): then half of what certifies tol, clipped to [1e-3, 0.3]; an infinite or
+    zero certificate keeps 0.3."""
+    from lpreg.solvers.coordinate_descent import _inner_fraction
+
+    assert _inner_fraction(1e-4, 1e-6, False) == 0.3
+    assert _inner_fraction(1e-4, 1e-6, True) == pytest.approx(5e-3)
+    assert _inner_fraction(1.0, 1e-6, True) == 1e-3
+    assert _inner_fraction(1.2e-6, 1e-6, True) == 0.3
+    assert _inner_fraction(math.inf, 1e-6, True) == 0.3
+    assert _inner_fraction(0.0, 1e-6, True) == 0.3
+
+
+def test_cold_start_keeps_the_fixed_inner_fraction(monkeypatch):
+    """A solve from w = 0 never aims its subproblems at tol (its working set is still
+    growing): every inner tolerance is 0.3 times the global KKT violation, recomputed here
+    from the iterate the subproblem starts at (dense correlated design, alpha_max / 1000,
+    where aiming cost more than 10,000 passes instead of about 6,000)."""
+    from lpreg.solvers import coordinate_descent
+
+    seen = []
+    original = coordinate_descent._Run._inner
+
+    def recording_inner(self, kernels, ws, inner_tol, coords=None):
+        grad, intercept_grad = self.engine.gradient()
+        kkt = float(np.max(kernels.subdiff_distance(self.engine.w, grad)))
+        seen.append((inner_tol, kkt))
+        return original(self, kernels, ws, inner_tol, coords)
+
+    monkeypatch.setattr(coordinate_descent._Run, "_inner", recording_inner)
+    X, y = synthetic_data("regression", n_samples=60, n_features=150, seed=2)
+    alpha = 1e-3 * float(np.max(np.abs(X.T @ y))) / X.shape[0]
+    result = solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-6)
+    assert result.converged and len(seen) > 2
+    for inner_tol, kkt in seen:
+        assert inner_tol == pytest.approx(0.3 * kkt, rel=1e-9)
+
+
+def test_adaptive_inner_tolerance_saves_outer_iterations_on_a_certified_path(monkeypatch):
+    """Along a warm-started Lasso path on leukemia (first 1000 genes), aiming the subproblems
+    at the tolerance takes fewer outer iterations (full gradients) than the fixed fraction
+    0.3, and every point is still certified: the full gaps, recomputed here in numpy from
+    the coefficients with the dual point of the residual, are <= tol."""
+    from lpreg.path import lasso_path
+    from lpreg.solvers import coordinate_descent
+
+    data = load_dataset("leukemia_golub")
+    X = standardize(np.asarray(data["X"], dtype=np.float64)[:, :1000])
+    y = np.asarray(data["y"], dtype=np.float64)
+    y = y - y.mean()
+    counts = []
+    original = coordinate_descent._DirectEngine.gradient
+
+    def counting_gradient(self):
+        counts[-1] += 1
+        return original(self)
+
+    monkeypatch.setattr(coordinate_descent._DirectEngine, "gradient", counting_gradient)
+    paths = {}
+    for floor in (coordinate_descent._INNER_FRACTION, coordinate_descent._INNER_FLOOR):
+        monkeypatch.setattr(coordinate_descent, "_INNER_FLOOR", floor)
+        counts.append(0)
+        paths[floor] = lasso_path(X, y, n_alphas=30, eps=1e-2, tol=1e-6)
+    fixed, adaptive = counts
+    assert adaptive < 0.8 * fixed
+    path = paths[coordinate_descent._INNER_FLOOR]
+    n = X.shape[0]
+    reference_objective = 0.5 * np.mean(y**2)
+    for k, alpha in enumerate(path.alphas):
+        w = path.coefs[:, k]
+        residual = y - X @ w
+        primal = 0.5 * np.mean(residual**2) + alpha * np.abs(w).sum()
+        theta = residual / max(n * alpha, np.max(np.abs(X.T @ residual)))
+        dual = 0.5 * np.mean(y**2) - 0.5 * n * alpha**2 * np.sum((theta - y / (n * alpha)) ** 2)
+        assert (primal - dual) / reference_objective <= 1e-6, k
+
+
+def test_vectorised_epoch_loops_generate_the_same_cached_source_in_every_process():
+    """The epoch loops are compiled with the fastmath flags "reassoc" and "contract" only (so
+    that the gradient sums vectorise while isfinite tests stay), and the kernel cache writes
+    the option's repr into each generated copy: it must be a dict in a fixed order, since a
+    set's order, hence the text and the cached file's name, changes with the process's
+    string hashing (PYTHONHASHSEED)."""
+    from lpreg._kernel_cache import _Generator
+    from lpreg.datafits.quadratic import quadratic_derivative_scalar
+    from lpreg.penalties.l1 import l1_prox_scalar, l1_subdiff_interval, l1_value_scalar
+    from lpreg.solvers._cd_kernels import _dense_epochs, _sparse_epochs
+
+    for loop in (_dense_epochs, _sparse_epochs):
+        option = loop.targetoptions["fastmath"]
+        assert option == {"reassoc": True, "contract": True}
+        generator = _Generator()
+        bindings = {
+            "derivative": quadratic_derivative_scalar,
+            "prox": l1_prox_scalar,
+            "value": l1_value_scalar,
+            "subdiff_interval": l1_subdiff_interval,
+        }
+        text = generator.text(generator.specialize(loop, bindings, cache=True))
+        assert "@njit(cache=True, fastmath={'reassoc': True, 'contract': True})" in text

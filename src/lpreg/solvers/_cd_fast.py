@@ -11,17 +11,23 @@ inside one compiled call, what the Python loop used to run between two outer ite
    :math:`\sum_i c_i f(y_i, x_i^\top w + b) + \sum_{j \in ws} c^G_j g(w_j)` (the coordinates
    outside ``ws`` do not move, so their terms cancel in the comparison);
 3. the largest subdifferential distance over ``ws`` (and the intercept's gradient), stopping
-   once it is ``<= inner_tol`` or ``max_epochs`` passes are spent.  The direct loop also
-   checks it after any pass whose largest scaled step :math:`L_j |\Delta w_j|` is
-   ``<= inner_tol``, so an easy subproblem stops before its block of passes ends.
+   once it is ``<= inner_tol`` or ``max_epochs`` passes are spent.  The direct loop checks
+   it after any pass whose largest scaled step :math:`L_j |\Delta w_j|` is ``<= inner_tol``
+   (so an easy subproblem stops before its block of passes ends) and at the end of a block
+   only when the extrapolated point was kept: otherwise the point is the last pass's, whose
+   violation was either just checked or is most likely above ``inner_tol``, since for a
+   convex penalty :math:`L_j |\Delta w_j|` is at most the violation of coordinate ``j``
+   before its update (the check, one gradient per coordinate of ``ws``, would cost a sixth
+   of the block's work).
 
 The storage format of ``X`` enters through the epoch loop and the column update of
 :mod:`lpreg.solvers._cd_kernels` passed as arguments (``_dense_epochs`` / ``_add_dense_columns``
 or their ``_sparse_`` twins, taking ``(X0, X1, X2)`` = ``(X, unused, unused)`` or
 ``(data, indices, indptr)``), so one driver serves both formats; the epoch loop stays a
 function of its own (one call per block of passes), which keeps it as fast as it is alone.
-These functions take kernels as arguments and are therefore not cached on disk (see
-:mod:`lpreg.penalties.base`).
+These functions take kernels as arguments, so they are not ``cache=True`` themselves: they are
+called through :class:`lpreg.penalties.base.CompiledCall`, which compiles a copy with the
+kernels as globals that numba caches on disk (see :mod:`lpreg._kernel_cache`).
 """
 
 from __future__ import annotations
@@ -183,6 +189,7 @@ def direct_subproblem(
             return n_epochs, math.inf
         if solved or block < ANDERSON_EPOCHS:
             break
+        extrapolated = False
         if (
             anderson
             and n_ws > 0
@@ -221,6 +228,13 @@ def direct_subproblem(
                     for position in range(n_ws):
                         w[ws[position]] = candidate[position]
                     state[0] = new_intercept
+                    extrapolated = True
+        if not extrapolated:
+            # the point is the last pass's: either that pass barely moved and its KKT
+            # violation was checked above (and is > inner_tol), or it moved a coordinate by
+            # L_j |dw_j| > inner_tol, and L_j |dw_j| is at most the coordinate's violation
+            # before its update: the check would most likely fail, so the next block runs
+            continue
         violation = epochs(X0, X1, X2, y, c, Xw, w, state, ws, lipschitz, 0, fit_intercept,
                            curvature, derivative, datafit_params, prox, value, subdiff_interval,
                            params, weights, lower, upper, is_convex, points[1:], True)  # fmt: skip

@@ -31,8 +31,17 @@ from numba import njit
 from lpreg.penalties.base import prox_coordinate, subdiff_distance_coordinate
 from lpreg.penalties.group import group_prox_block, group_subdiff_distance_block
 
+# the floating-point licences of the epoch loops: reassociation lets LLVM vectorise the
+# gradient sums (x_j . (c * f'(y, Xw + b))) and contraction fuse multiply-adds.  No other
+# flag: "nnan"/"ninf" would let the compiler assume finite values and drop the finiteness
+# tests the solver relies on.  Dense quadratic updates, n = 200 / 1000 rows: 230 / 1190 ns
+# without, 84 / 520 ns with (skglm's epoch: 150 / 580 ns).  A dict, not a set: the generated
+# copies of these loops (lpreg._kernel_cache) repeat the option's repr, and a set's order
+# changes with the process's string hashing.
+_REDUCTIONS = {"reassoc": True, "contract": True}
 
-@njit
+
+@njit(fastmath=_REDUCTIONS)
 def _dense_epochs(
     X,
     unused,
@@ -120,7 +129,7 @@ def _dense_epochs(
     return violation
 
 
-@njit
+@njit(fastmath=_REDUCTIONS)
 def _sparse_epochs(
     data,
     indices,
@@ -258,7 +267,7 @@ def anderson_extrapolate(iterates):
 # --------------------------------------------------------------------------------------------
 
 
-@njit
+@njit(fastmath=_REDUCTIONS)
 def _dense_block_epochs(
     X,
     y,
@@ -357,7 +366,7 @@ def _dense_block_epochs(
     return violation
 
 
-@njit
+@njit(fastmath=_REDUCTIONS)
 def _sparse_block_epochs(
     data,
     indices,

@@ -222,3 +222,18 @@ def test_huber_l1_certificates_with_outliers(fit_intercept, weighted):
     datafit = Huber(delta=0.7)
     alpha = fraction_of_alpha_max(X, y, datafit, 0.1, sample_weight, fit_intercept)
     check_certificates(X, y, datafit, L1(alpha), sample_weight, fit_intercept)
+
+
+@pytest.mark.parametrize("datafit", [Quadratic(), Logistic(), Huber(delta=0.5)], ids=repr)
+def test_duality_gap_returns_python_floats_with_validated_weights(datafit):
+    # the weights solvers pass are an ndarray subclass; it must not leak into the numbers
+    from lpreg.datafits.base import NormalizedWeights, normalized_sample_weight
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((25, 4))
+    y = datafit.prepare_target(np.where(rng.standard_normal(25) > 0, 1.0, -1.0))
+    c = normalized_sample_weight(rng.uniform(0.5, 2.0, 25), 25).view(NormalizedWeights)
+    w = np.array([0.3, 0.0, -0.2, 0.0])
+    gap, primal, dual = duality_gap(X, y, w, 0.4, datafit, L1(0.05), c)
+    assert type(gap) is float and type(dual) is float
+    assert gap == pytest.approx(primal - dual, rel=1e-12) and gap > 0.0

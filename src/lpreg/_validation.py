@@ -124,12 +124,13 @@ def check_nonnegative_array(values, name, owner, *, zero_meaning=""):
     return array
 
 
-def check_design(X, y, owner):
+def check_design(X, y, owner, *, check_finite=True):
     """Validate ``(X, y)`` for a solver and return ``X`` ready for numba loops.
 
     Dense X becomes a Fortran-ordered float32/float64 array (other numeric dtypes become
     float64); scipy.sparse X becomes CSC with sorted indices, never densified.  ``y`` is
-    returned as a 1-D float array (the datafit encodes it further).
+    returned as a 1-D float array (the datafit encodes it further).  ``check_finite=False``
+    skips the scan of X for NaN and inf (one pass over X), for callers that did it already.
     """
     import scipy.sparse as sp
 
@@ -157,7 +158,7 @@ def check_design(X, y, owner):
         raise ValueError(
             f"{owner}: X is empty, shape {X.shape}; need at least 1 sample and 1 feature."
         )
-    if not np.all(np.isfinite(data)):
+    if check_finite and not np.all(np.isfinite(data)):
         raise ValueError(
             f"{owner}: X contains NaN or infinite values; remove or impute them before fitting."
         )

@@ -69,8 +69,8 @@ def duality_gap_from_gradient(y, w, intercept, Xw, g, grad, datafit, penalty, sa
     v = -grad
     scale = penalty.dual_scaling(v)
     g = scale * g
-    dual = -datafit.conjugate(y, g, sample_weight) + intercept * g.sum()
-    dual -= penalty.conjugate(scale * v)
+    dual = -datafit.conjugate(y, g, sample_weight) + intercept * float(g.sum())
+    dual = float(dual - penalty.conjugate(scale * v))
     if not math.isfinite(dual):
         return math.inf, primal, dual
     return max(primal - dual, 0.0), primal, dual

@@ -13,6 +13,7 @@ from scipy.special import huber as scipy_huber
 from sklearn.metrics import log_loss, mean_squared_error
 
 from lpreg import Huber, Logistic, Quadratic
+from lpreg.datafits.base import NormalizedWeights, column_sq_norms, normalized_sample_weight
 
 DATAFITS = [Quadratic(), Logistic(), Huber(delta=1.0), Huber(delta=0.3)]
 N_SAMPLES, N_FEATURES = 40, 7
@@ -427,3 +428,84 @@ def test_huber_rejects_bad_delta(delta, error, message):
 def test_huber_rejects_non_finite_targets():
     with pytest.raises(ValueError, match=r"Huber: y must be finite"):
         Huber().prepare_target(np.array([0.0, np.nan]))
+
+
+# --------------------------------------------------------------------------------------------
+# column norms (Lipschitz constants), weights in the conjugate, the type of the derivatives
+# --------------------------------------------------------------------------------------------
+
+
+def _norm_designs():
+    rng = np.random.default_rng(11)
+    dense = rng.standard_normal((37, 9))  # 37 rows: the 4-way unrolled loop has a remainder
+    dense[rng.random(dense.shape) < 0.5] = 0.0
+    dense[:, 2] = 0.0
+    return dense, {
+        "fortran": np.asfortranarray(dense),
+        "c_order": np.ascontiguousarray(dense),
+        "float32": dense.astype(np.float32),
+        "int": np.round(4 * dense).astype(np.int64),
+        "csc": sp.csc_matrix(dense),
+        "csr_float32": sp.csr_matrix(dense, dtype=np.float32),
+    }
+
+
+@pytest.mark.parametrize("layout", ["fortran", "c_order", "float32", "int", "csc", "csr_float32"])
+def test_column_sq_norms_equal_the_weighted_sum_of_squares(layout):
+    _, designs = _norm_designs()
+    X = designs[layout]
+    weights = np.random.default_rng(1).uniform(0.0, 1.0, X.shape[0])
+    weights[[0, 5]] = 0.0
+    dense = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
+    expected = np.array([sum(weights[i] * dense[i, j] ** 2 for i in range(37)) for j in range(9)])
+    norms = column_sq_norms(X, weights)
+    assert norms.dtype == np.float64
+    np.testing.assert_allclose(norms, expected, rtol=1e-13, atol=0.0)
+    assert norms[2] == 0.0
+    np.testing.assert_allclose(
+        Logistic().lipschitz_constants(X, weights / weights.sum()),
+        0.25 * expected / weights.sum(),
+        rtol=1e-13,
+    )
+
+
+def test_column_sq_norms_report_an_overflowing_column_as_infinite():
+    X = np.array([[1e200, 1.0], [2.0, 3.0], [0.0, 1.0]])
+    c = np.full(3, 1.0 / 3.0)
+    for design in (X, sp.csc_matrix(X)):
+        with np.errstate(over="ignore"):
+            norms = column_sq_norms(design, c)
+        assert norms[0] == np.inf
+        assert norms[1] == pytest.approx(11.0 / 3.0, rel=1e-15)
+
+
+@pytest.mark.parametrize("datafit", DATAFITS, ids=repr)
+def test_conjugate_with_and_without_zero_weights_matches_the_formula(datafit):
+    rng = np.random.default_rng(4)
+    y = make_target(datafit, rng)
+    z = rng.standard_normal(N_SAMPLES)
+    for zeros in ([], [1, 7]):
+        weights = rng.uniform(0.2, 3.0, N_SAMPLES)
+        weights[zeros] = 0.0
+        c = weights / weights.sum()
+        g = datafit.raw_gradient(y, z, weights)  # a dual point: inside the domain
+        keep = c > 0
+        expected = float(np.sum(c[keep] * datafit._conjugate(y[keep], g[keep] / c[keep])))
+        assert datafit.conjugate(y, g, weights) == pytest.approx(expected, rel=1e-12)
+        # the validated weights take the fast path (all positive) or the masked one
+        normalized = normalized_sample_weight(weights, N_SAMPLES).view(NormalizedWeights)
+        assert datafit.conjugate(y, g, normalized) == pytest.approx(expected, rel=1e-12)
+        if zeros:
+            moved = g.copy()
+            moved[zeros[0]] = 1e-3  # a zero-weight sample cannot carry dual mass
+            assert datafit.conjugate(y, moved, normalized) == np.inf
+
+
+@pytest.mark.parametrize("datafit", DATAFITS, ids=repr)
+def test_raw_gradient_is_a_plain_array_not_weights(datafit):
+    rng = np.random.default_rng(6)
+    y = make_target(datafit, rng)
+    weights = normalized_sample_weight(rng.uniform(0.5, 1.0, N_SAMPLES), N_SAMPLES)
+    g = datafit.raw_gradient(y, rng.standard_normal(N_SAMPLES), weights.view(NormalizedWeights))
+    assert type(g) is np.ndarray
+    assert type(g.sum()) is np.float64

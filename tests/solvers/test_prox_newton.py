@@ -289,7 +289,7 @@ def test_line_search_terms_match_the_objective_change(we8there, step):
     # (change, slope) of the line search against the objective and a central difference in numpy
     from lpreg.datafits.logistic import Logistic as LogisticDatafit
     from lpreg.penalties.l1 import l1_value_scalar
-    from lpreg.solvers.prox_newton import _line_search_terms
+    from lpreg.solvers.prox_newton import _line_search_slope, _line_search_terms
 
     X, y = we8there
     n_samples, n_features = X.shape
@@ -323,3 +323,49 @@ def test_line_search_terms_match_the_objective_change(we8there, step):
     smooth -= np.mean(np.logaddexp(0.0, -y * (z + (step - h) * Xd)))
     penalty_change = alpha * (np.abs(w + step * full_d).sum() - np.abs(w).sum())
     assert slope == pytest.approx(smooth / (2 * h) + penalty_change / step, rel=1e-6)
+    # the slope alone, which the line search tests first
+    slope_only = _line_search_slope(
+        kernels.derivative, l1_value_scalar, y, z, Xd, c, np.zeros(0), w, d, ws, weights,
+        params, step, penalty_old,
+    )  # fmt: skip
+    assert slope_only == slope
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_stop_is_decided_on_the_certificate_finalize_reports(leukemia, dtype, monkeypatch):
+    # the gap that stops prox-Newton is computed from scratch at the coefficients returned
+    # (rounded to X's dtype); finalize reuses it instead of recomputing the same products
+    from lpreg.solvers import base
+    from lpreg.solvers.base import Problem
+
+    X, y = leukemia
+    X = np.asfortranarray(X, dtype=dtype)
+    alpha = _alpha(X.astype(np.float64), y, 0.1)
+    points = []
+    from_scratch = Problem._evaluate_from_scratch
+
+    def recording(self, w, intercept):
+        points.append(w.copy())
+        return from_scratch(self, w, intercept)
+
+    evaluated_before_finalize = []
+    finalize = base.finalize
+
+    def recording_finalize(problem, coef, *args):
+        evaluated_before_finalize.extend(points)
+        return finalize(problem, coef, *args)
+
+    monkeypatch.setattr(Problem, "_evaluate_from_scratch", recording)
+    monkeypatch.setattr(base, "finalize", recording_finalize)
+    tol = 1e-6
+    result = solve(X, y, Logistic(), L1(alpha), solver="prox_newton", tol=tol)
+    assert result.converged and result.coef.dtype == dtype
+    # the solver evaluated the returned point itself, and finalize did not evaluate again
+    np.testing.assert_array_equal(evaluated_before_finalize[-1], result.coef.astype(np.float64))
+    assert len(points) == len(evaluated_before_finalize)
+    # ... and its certificate, recomputed independently in float64, is the one reported
+    recomputed = recomputed_certificate(
+        X.astype(np.float64), y, Logistic(), L1(alpha), result.coef, result.intercept
+    )
+    assert recomputed <= tol
+    assert result.gap == pytest.approx(recomputed, rel=1e-6, abs=1e-12)

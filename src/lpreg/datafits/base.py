@@ -25,6 +25,7 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 
 from lpreg._validation import check_finite_array, check_nonnegative_array
 
@@ -45,6 +46,17 @@ class NormalizedWeights(np.ndarray):
     Solvers evaluate the datafit hundreds of times per fit; they validate the user's weights
     once and pass this view, so each evaluation costs only its arithmetic.
     """
+
+
+def _all_positive(c):
+    """Whether every weight is > 0; remembered on a :class:`NormalizedWeights` (immutable by
+    contract), so a solver's repeated conjugate evaluations test it once."""
+    if isinstance(c, NormalizedWeights):
+        known = getattr(c, "_all_positive", None)
+        if known is None:
+            known = c._all_positive = bool(np.all(c > 0))
+        return known
+    return bool(np.all(c > 0))
 
 
 def normalized_sample_weight(sample_weight, n_samples, owner="Datafit"):
@@ -71,11 +83,68 @@ def normalized_sample_weight(sample_weight, n_samples, owner="Datafit"):
 
 
 def column_sq_norms(X, weights):
-    r"""Return :math:`\sum_i c_i x_{ij}^2` for every column, without densifying sparse X."""
+    r"""Return :math:`\sum_i c_i x_{ij}^2` for every column (float64), without densifying
+    sparse X.
+
+    One pass over ``X`` in numba (the squares in float64, four partial sums per column); where
+    a column's sum is not finite (an entry overflows when squared, or is NaN/inf) the result is
+    recomputed in numpy, so that ``np.errstate`` decides, as before, whether that raises.
+    """
+    weights = np.asarray(weights, dtype=np.float64)
     if sp.issparse(X):
         X = X.tocsc() if not sp.isspmatrix_csc(X) else X
-        return np.asarray(X.multiply(X).T @ weights).ravel()
-    return np.einsum("ij,ij,i->j", X, X, weights)
+        out = _sparse_column_sq_norms(X.data, X.indices, X.indptr, weights, X.shape[1])
+        if not np.all(np.isfinite(out)):
+            return np.asarray(X.multiply(X).T @ weights, dtype=np.float64).ravel()
+        return out
+    X = np.asarray(X)
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    out = _dense_column_sq_norms(X, weights)
+    if not np.all(np.isfinite(out)):
+        return np.einsum("ij,ij,i->j", X, X, weights)
+    return out
+
+
+@njit(cache=True)
+def _dense_column_sq_norms(X, weights):
+    n_samples, n_features = X.shape
+    out = np.empty(n_features, dtype=np.float64)
+    for j in range(n_features):
+        # four independent partial sums: the additions pipeline (no dependency chain)
+        s0 = 0.0
+        s1 = 0.0
+        s2 = 0.0
+        s3 = 0.0
+        i = 0
+        while i + 4 <= n_samples:
+            a = np.float64(X[i, j])
+            b = np.float64(X[i + 1, j])
+            d = np.float64(X[i + 2, j])
+            e = np.float64(X[i + 3, j])
+            s0 += weights[i] * a * a
+            s1 += weights[i + 1] * b * b
+            s2 += weights[i + 2] * d * d
+            s3 += weights[i + 3] * e * e
+            i += 4
+        while i < n_samples:
+            a = np.float64(X[i, j])
+            s0 += weights[i] * a * a
+            i += 1
+        out[j] = (s0 + s1) + (s2 + s3)
+    return out
+
+
+@njit(cache=True)
+def _sparse_column_sq_norms(data, indices, indptr, weights, n_features):
+    out = np.empty(n_features, dtype=np.float64)
+    for j in range(n_features):
+        total = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            value = np.float64(data[k])
+            total += weights[indices[k]] * value * value
+        out[j] = total
+    return out
 
 
 class Datafit:
@@ -118,7 +187,8 @@ class Datafit:
     def raw_gradient(self, y, Xw, sample_weight=None):
         r"""Return the per-sample derivatives :math:`c_i f'(y_i, Xw_i)`."""
         c = normalized_sample_weight(sample_weight, len(y), type(self).__name__)
-        return c * self._derivative(y, np.asarray(Xw, dtype=np.float64))
+        # a plain array: the derivatives are not weights (c * ... would inherit the subclass)
+        return np.asarray(c) * self._derivative(y, np.asarray(Xw, dtype=np.float64))
 
     def gradient(self, X, y, Xw, sample_weight=None):
         r"""Return :math:`\nabla_w F = X^\top (c \odot f'(y, Xw))`."""
@@ -154,6 +224,8 @@ class Datafit:
         """
         c = normalized_sample_weight(sample_weight, len(y), type(self).__name__)
         g = np.asarray(g, dtype=np.float64)
+        if _all_positive(c):
+            return float(np.dot(c, self._conjugate(y, g / c)))
         zero = c == 0
         if np.any(zero & (g != 0)):
             return np.inf

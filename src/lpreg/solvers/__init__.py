@@ -105,8 +105,9 @@ def solve(X, y, datafit, penalty, solver="auto", **kwargs):
         ``"auto"`` (see :func:`choose_solver`); the choice is in ``result.solver``.
     **kwargs
         ``w0``, ``intercept0``, ``sample_weight``, ``fit_intercept``, ``tol`` (relative
-        certificate, default 1e-6), ``max_iter``, ``history``, ``verbose`` and
-        solver-specific options.
+        certificate, default 1e-6), ``max_iter``, ``history``, ``verbose``,
+        ``check_input`` (default True; False skips the scan of ``X`` for NaN and inf, for
+        callers that validated ``X`` already) and solver-specific options.
 
     Returns
     -------

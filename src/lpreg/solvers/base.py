@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 from sklearn.exceptions import ConvergenceWarning
 
 from lpreg._validation import check_design, check_real_scalar
@@ -33,6 +34,8 @@ __all__ = [
     "Requirements",
     "SolveResult",
     "Solver",
+    "design_product",
+    "design_transpose_product",
     "register_solver",
     "solver_classes",
     "warn_not_converged",
@@ -101,7 +104,8 @@ class Problem:
 
     ``X`` is Fortran-ordered dense or CSC; ``y`` is encoded by the datafit (float64);
     ``sample_weight`` is normalised to sum 1 (``c`` in the datafit docs); ``scale_gap`` and
-    ``scale_kkt`` turn absolute certificates into relative ones.
+    ``scale_kkt`` turn absolute certificates into relative ones.  ``gradient_at_zero`` is
+    :math:`X^\top F'(0, b_0)` (computed once, for ``scale_kkt``).
     """
 
     X: object
@@ -122,6 +126,13 @@ class Problem:
     raw_sample_weight: np.ndarray | None = None
     verbose: bool = False
     extra: dict = field(default_factory=dict)
+    # X^T g at w = 0 (intercept optimal if fitted, else 0), g the per-sample derivatives there:
+    # build_problem computes it for scale_kkt; solvers starting from 0 may reuse it (None if
+    # unknown).  Centring X (fit_intercept) leaves it unchanged, since sum_i g_i = 0 there.
+    gradient_at_zero: np.ndarray | None = None
+
+    # the last evaluation (see evaluate_with_gradient); not copied by dataclasses.replace
+    _last_evaluation: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def evaluate(self, w, intercept):
         """Objective, relative gap (None without one) and relative KKT violation at ``(w, b)``,
@@ -130,11 +141,49 @@ class Problem:
 
     def evaluate_with_gradient(self, w, intercept):
         """``(objective, gap, kkt, grad)``: :meth:`evaluate` and the gradient
-        :math:`\\nabla_w F(w, b) = X^\\top g` it computed on the way (float64)."""
+        :math:`\\nabla_w F(w, b) = X^\\top g` it computed on the way (float64).
+
+        Everything is recomputed from ``w`` and ``X`` (never from a solver's running
+        ``Xw``), except that a second call at the same ``(w, b)`` on the same problem (same
+        ``X``, ``y``, weights, datafit and penalty objects, the same scales) returns the first
+        call's numbers: a solver that confirmed its stop with :meth:`certificate_at` does not
+        pay for the same products again in :func:`finalize`.
+        """
         w = np.asarray(w, dtype=np.float64)
-        Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
+        intercept = float(intercept)
+        key = self._evaluation_key()
+        cached = self._last_evaluation
+        if (
+            cached is not None
+            and cached[2] == intercept
+            and all(a is b for a, b in zip(cached[0], key, strict=True))
+            and np.array_equal(cached[1], w)
+        ):
+            objective, gap, kkt, grad = cached[3]
+            return objective, gap, kkt, grad.copy()
+        result = self._evaluate_from_scratch(w, intercept)
+        self._last_evaluation = (key, w.copy(), intercept, result)
+        objective, gap, kkt, grad = result
+        return objective, gap, kkt, grad.copy()
+
+    def _evaluation_key(self):
+        # compared by identity: reassigning any of these (problem.X = ...) invalidates the cache
+        return (
+            self.X,
+            self.y,
+            self.raw_sample_weight,
+            self.datafit,
+            self.penalty,
+            self.fit_intercept,
+            self.certificate,
+            self.scale_gap,
+            self.scale_kkt,
+        )
+
+    def _evaluate_from_scratch(self, w, intercept):
+        Xw = design_product(self.X, w, intercept)
         g = self.datafit.raw_gradient(self.y, Xw, self.raw_sample_weight)
-        grad = np.asarray(self.X.T @ g, dtype=np.float64).ravel()
+        grad = design_transpose_product(self.X, g)
         distances = self.penalty.subdiff_distance(w, grad)
         intercept_violation = abs(float(g.sum())) if self.fit_intercept else 0.0
         kkt = max(float(np.max(distances, initial=0.0)), intercept_violation) / self.scale_kkt
@@ -170,7 +219,7 @@ class Problem:
         return self.evaluate(w, intercept)[2]
 
     def objective(self, w, intercept):
-        Xw = np.asarray(self.X @ w, dtype=np.float64).ravel() + intercept
+        Xw = design_product(self.X, np.asarray(w, dtype=np.float64), float(intercept))
         return self.datafit.value(self.y, Xw, self.raw_sample_weight) + self.penalty.value(w)
 
     def with_terms(self, X=None, penalty=None):
@@ -178,6 +227,7 @@ class Problem:
         this problem's ``X``, same dtype and format) and/or another ``penalty`` of the same
         length; the scales ``scale_gap`` and ``scale_kkt`` stay this problem's (a path solves
         every alpha, and every restriction, relative to the same full problem)."""
+        gradient_at_zero = self.gradient_at_zero if X is None else None
         X = self.X if X is None else X
         penalty = self.penalty if penalty is None else penalty
         return dataclasses.replace(
@@ -187,7 +237,91 @@ class Problem:
             n_features=X.shape[1],
             certificate=_certificate_kind(penalty),
             extra=dict(self.extra),
+            gradient_at_zero=gradient_at_zero,
         )
+
+
+def design_product(X, w, intercept=0.0):
+    """``X @ w + intercept`` in float64 (``w`` float64), skipping the columns where
+    ``w_j = 0``: a sparse ``w`` costs only its support.  Dense ``X`` of any layout and
+    scipy.sparse CSC ``X`` take numba loops; other sparse formats go through scipy."""
+    w = np.asarray(w, dtype=np.float64)
+    out = np.empty(X.shape[0], dtype=np.float64)
+    if sp.issparse(X):
+        if X.format != "csc":
+            out[:] = np.asarray(X @ w, dtype=np.float64).ravel() + intercept
+            return out
+        return _sparse_product(X.data, X.indices, X.indptr, w, float(intercept), out)
+    return _dense_product(X, w, float(intercept), out)
+
+
+def design_transpose_product(X, g):
+    """``X.T @ g`` in float64 (``g`` float64): BLAS for float64 dense ``X``, numba loops for
+    float32 dense ``X`` (no float64 copy of ``X``) and for CSC ``X`` (no transposed scipy
+    object per call)."""
+    g = np.asarray(g, dtype=np.float64)
+    if sp.issparse(X):
+        if X.format != "csc":
+            return np.asarray(X.T @ g, dtype=np.float64).ravel()
+        out = np.empty(X.shape[1], dtype=np.float64)
+        return _sparse_transpose_product(X.data, X.indices, X.indptr, g, out)
+    if X.dtype == np.float64:
+        return np.asarray(X.T @ g, dtype=np.float64).ravel()
+    return _dense_transpose_product(X, g, np.empty(X.shape[1], dtype=np.float64))
+
+
+@njit(cache=True)
+def _dense_product(X, w, intercept, out):
+    out[:] = intercept
+    for j in range(X.shape[1]):
+        coefficient = w[j]
+        if coefficient != 0.0:
+            for i in range(X.shape[0]):
+                out[i] += coefficient * np.float64(X[i, j])
+    return out
+
+
+@njit(cache=True)
+def _sparse_product(data, indices, indptr, w, intercept, out):
+    out[:] = intercept
+    for j in range(w.shape[0]):
+        coefficient = w[j]
+        if coefficient != 0.0:
+            for k in range(indptr[j], indptr[j + 1]):
+                out[indices[k]] += coefficient * np.float64(data[k])
+    return out
+
+
+@njit(cache=True)
+def _dense_transpose_product(X, g, out):
+    n_samples = X.shape[0]
+    for j in range(X.shape[1]):
+        s0 = 0.0
+        s1 = 0.0
+        s2 = 0.0
+        s3 = 0.0
+        i = 0
+        while i + 4 <= n_samples:
+            s0 += np.float64(X[i, j]) * g[i]
+            s1 += np.float64(X[i + 1, j]) * g[i + 1]
+            s2 += np.float64(X[i + 2, j]) * g[i + 2]
+            s3 += np.float64(X[i + 3, j]) * g[i + 3]
+            i += 4
+        while i < n_samples:
+            s0 += np.float64(X[i, j]) * g[i]
+            i += 1
+        out[j] = (s0 + s1) + (s2 + s3)
+    return out
+
+
+@njit(cache=True)
+def _sparse_transpose_product(data, indices, indptr, g, out):
+    for j in range(out.shape[0]):
+        total = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            total += np.float64(data[k]) * g[indices[k]]
+        out[j] = total
+    return out
 
 
 FLOAT32_TOL_FLOOR = 16 * float(np.finfo(np.float32).eps)
@@ -274,6 +408,7 @@ class Solver:
         max_iter=None,
         history=False,
         verbose=False,
+        check_input=True,
         **options,
     ):
         """Solve ``min_{w, b} F(w, b) + G(w)``; see :func:`lpreg.solve`."""
@@ -291,6 +426,7 @@ class Solver:
             max_iter=self.default_max_iter if max_iter is None else max_iter,
             owner=owner,
             verbose=verbose,
+            check_input=check_input,
         )
         problem.extra.update(options)
         return self.solve_problem(problem, w0, intercept0, history)
@@ -341,9 +477,21 @@ def build_problem(
     max_iter=1000,
     owner="solve",
     verbose=False,
+    check_input=True,
 ):
-    """Validate the input and bundle it as a :class:`Problem`."""
-    X, y = check_design(X, y, owner)
+    """Validate the input and bundle it as a :class:`Problem`.
+
+    ``check_input=False`` skips the scan of ``X`` for NaN and inf (a full pass over ``X``),
+    for callers that validated ``X`` already (the estimators, through scikit-learn's
+    ``check_array``); the conversions (Fortran order, CSC with sorted indices, the dtype)
+    and every other check still run.
+    """
+    if not isinstance(check_input, bool | np.bool_):
+        raise TypeError(
+            f"{owner}: check_input must be True or False, got {check_input!r}; False skips "
+            "the scan of X for NaN and inf (for input validated already)."
+        )
+    X, y = check_design(X, y, owner, check_finite=bool(check_input))
     y = datafit.prepare_target(y)
     n_samples, n_features = X.shape
     penalty._check_length(n_features)
@@ -358,7 +506,7 @@ def build_problem(
     intercept = datafit.intercept_at_zero(y, raw) if fit_intercept else 0.0
     Xw0 = np.full(n_samples, intercept)
     objective_zero = datafit.value(y, Xw0, raw) + penalty.value(np.zeros(n_features))
-    grad_zero = np.asarray(X.T @ datafit.raw_gradient(y, Xw0, raw), dtype=np.float64).ravel()
+    grad_zero = design_transpose_product(X, datafit.raw_gradient(y, Xw0, raw))
     certificate = _certificate_kind(penalty)
     return Problem(
         X=X,
@@ -378,6 +526,7 @@ def build_problem(
         certificate=certificate,
         raw_sample_weight=raw,
         verbose=verbose,
+        gradient_at_zero=grad_zero,
     )
 
 

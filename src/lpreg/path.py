@@ -63,7 +63,9 @@ class RegularizationPath:
     intercepts : ndarray of shape (n_alphas,)
     certificates : ndarray of shape (n_alphas,)
         The relative certificate of the *full* problem at each point (duality gap for convex
-        penalties with a conjugate, else KKT violation), recomputed from the coefficients.
+        penalties with a conjugate, else KKT violation), recomputed from the coefficients;
+        with an intercept on dense ``X``, in the coordinates every solve certifies
+        (``X - m`` with ``m = X^T c`` and the intercept ``b + m^T w``: the same predictions).
     certificate : str
         ``"duality_gap"`` or ``"kkt_violation"``.
     kkt_violations : ndarray of shape (n_alphas,)
@@ -408,6 +410,14 @@ def regularization_path(
         verbose=verbose,
     )
     full.extra.update(solver_options)
+    # the full problem is certified in the coordinates every solve certifies: with an
+    # intercept on dense X, Solver.solve_problem fits X - m (m = X' c) with b' = b + m'w, the
+    # same model; on X itself, huge column means swamp the gap with m * sum(g) and m'w
+    offset = None
+    certified = full
+    if fit_intercept and not full.is_sparse:
+        offset = np.asarray(full.X.T @ full.sample_weight, dtype=np.float64)
+        certified = full.with_terms(X=np.asfortranarray(full.X - offset.astype(full.dtype)))
     n = alphas.shape[0]
     coefs = np.zeros((n_features, n), dtype=X.dtype)
     out = {
@@ -422,6 +432,7 @@ def regularization_path(
     for k, alpha in enumerate(alphas):
         penalty_k = penalty.with_alpha(float(alpha))
         full_k = full.with_terms(penalty=penalty_k)
+        certified_k = certified.with_terms(penalty=penalty_k)
         if use_strong:
             reference = alpha if alpha_previous is None else alpha_previous
             threshold = weights * kappa * (2.0 * alpha - reference)
@@ -451,7 +462,8 @@ def regularization_path(
                 b_new = result.intercept
                 n_iter += result.n_iter
             # the full problem's certificates and gradient, from one product with X and X.T
-            objective, gap, kkt, grad = full_k.evaluate_with_gradient(w_new, b_new)
+            shift = 0.0 if offset is None else float(offset @ w_new)
+            objective, gap, kkt, grad = certified_k.evaluate_with_gradient(w_new, b_new + shift)
             if not use_strong or columns.size == n_features:
                 break
             distances = penalty_k.subdiff_distance(w_new, grad)
@@ -472,10 +484,10 @@ def regularization_path(
         counts["n_iter"][k] = n_iter
         counts["n_strong"][k] = columns.size
         counts["n_added"][k] = added
-        # the restricted solve's own certificate (the full one equals it up to rounding once
-        # the KKT check has passed: discarded features add nothing to the gap)
-        # (every feature screened out: no solver ran, so the full certificate decides)
-        converged[k] = out["certificates"][k] <= tol if result is None else result.converged
+        # the reported (full, all-feature) certificate decides, against the problem's tol
+        # (float32: floored); once the KKT check has passed it equals the restricted solve's
+        # up to rounding, and the solver's own flag is required too
+        converged[k] = out["certificates"][k] <= full.tol and (result is None or result.converged)
     if not np.all(converged):
         from sklearn.exceptions import ConvergenceWarning
 

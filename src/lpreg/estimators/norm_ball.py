@@ -232,8 +232,8 @@ class NormBallClassifier(LinearClassifierMixin):
             w0, b0 = None, 0.0
             if previous is not None and previous.shape == (len(targets), X.shape[1]):
                 w0, b0 = previous[k], float(self.intercept_[k])
-            results.append(
-                solve_constrained(
+            try:  # an error of the datafit (one class holds all the weight): name the owner
+                result = solve_constrained(
                     X,
                     np.where(y == positive_class, 1.0, -1.0),
                     Logistic(),
@@ -247,7 +247,11 @@ class NormBallClassifier(LinearClassifierMixin):
                     w0=w0,
                     intercept0=b0,
                 )
-            )
+            except (ValueError, TypeError) as exc:
+                if str(exc).startswith(f"{owner}: "):
+                    raise
+                raise type(exc)(f"{owner}: {exc}") from None
+            results.append(result)
         self.coef_ = np.vstack([r.coef for r in results])
         intercepts = [r.intercept if self.fit_intercept else 0.0 for r in results]
         self.intercept_ = np.asarray(intercepts, dtype=self.coef_.dtype)

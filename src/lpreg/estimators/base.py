@@ -178,13 +178,17 @@ def _check_numeric_target(y, owner):
 
 def _largest_magnitude(values):
     data = values.data if sp.issparse(values) else values
-    return float(np.max(np.abs(data), initial=0.0))
+    if data.size == 0:
+        return 0.0
+    # max and -min: two reductions, no |data| copy of the whole design
+    return float(max(np.max(data), -np.min(data)))
 
 
-def _check_magnitude(values, name, owner, n_samples, dtype):
+def _check_magnitude(values, name, owner, n_samples, dtype, largest=None):
     """Reject entries whose squares (summed over samples) overflow: a clear error instead of
     NaN certificates or overflow warnings deep in a solver."""
-    largest = _largest_magnitude(values)
+    if largest is None:
+        largest = _largest_magnitude(values)
     limit = float(np.sqrt(float(np.finfo(dtype).max) / (16.0 * n_samples)))
     if largest > limit:
         raise ValueError(
@@ -240,12 +244,14 @@ def validate_fit_data(estimator, X, y, sample_weight, *, regression):
         raise ValueError(
             f"{owner}: got {n_samples} sample; fitting needs at least 2 samples (rows of X)."
         )
-    _check_magnitude(X, "X", owner, n_samples, X.dtype)
+    largest_x = _largest_magnitude(X)
+    _check_magnitude(X, "X", owner, n_samples, X.dtype, largest=largest_x)
     if regression:
         y_float = np.asarray(y, dtype=np.float64)
-        _check_magnitude(y_float, "y", owner, n_samples, X.dtype)
+        largest_y = _largest_magnitude(y_float)
+        _check_magnitude(y_float, "y", owner, n_samples, X.dtype, largest=largest_y)
         # gradients X'r and their squares (dual norms) must not overflow either
-        product = _largest_magnitude(X) * _largest_magnitude(y_float)
+        product = largest_x * largest_y
         limit = float(np.sqrt(float(np.finfo(X.dtype).max) / (16.0 * n_samples)))
         if product > limit:
             raise ValueError(
@@ -258,8 +264,13 @@ def validate_fit_data(estimator, X, y, sample_weight, *, regression):
 
 
 def run_solver(owner, X, y, datafit, penalty, **kwargs):
-    """Call :func:`lpreg.solvers.solve`, turning numerical overflow into a clear error."""
+    """Call :func:`lpreg.solvers.solve`, turning numerical overflow into a clear error.
+
+    ``X`` comes from :func:`validate_fit_data`, which has checked it for NaN and inf, so the
+    solver skips that scan (``check_input=False``) unless the caller asks for it."""
     from lpreg.solvers import solve
+
+    kwargs.setdefault("check_input", False)
 
     try:
         with (

@@ -1,23 +1,45 @@
 """Time a 100-alpha Lasso path: lpreg's ``lasso_path`` beside scikit-learn's, skglm and celer.
 
 Run ``python benchmarks/bench_path.py --quick`` (dense 200 x 1000, leukemia, a few minutes) or
-without ``--quick`` (the dense 1000 x 5000 benchmark design of ``problems.py`` and leukemia).
-Writes ``results/path[_quick].csv`` and a markdown table ``results/path[_quick].md``.
+without ``--quick`` (leukemia and the dense 1000 x 5000 benchmark design of ``problems.py``).
+Writes ``results/path[_quick].csv`` and ``results/path[_quick].md``, rewritten after every
+library (an interrupted run keeps what it timed).
 
 Protocol: every library solves the same problems -- no intercept, the objective
-``(1 / 2n) ||y - X w||^2 + alpha ||w||_1`` on the same grid (``n_alphas`` geometric points from
-``alpha_max = ||X'y||_inf / n`` down to ``eps * alpha_max``), warm-started along the path, at
-its own ``tol`` (lpreg: relative duality gap; scikit-learn: gap <= tol ||y||^2 / n; celer: the
-same scaling; skglm: KKT violation).  Since the ``tol`` mean different things, the CSV also gives
-each library's worst relative suboptimality over the grid, ``max_k (F_k - F*_k) / F*_k``, with
-``F*_k`` the smallest objective any library reached at ``alpha_k`` (computed in numpy).  JIT
-compilation is warmed up first, on a 100-alpha path over a slice of each problem and on the first
-5 points of the problem itself (so that every kernel the timed run needs, dense and Gram mode
-alike, is compiled), and reported apart.  One
-thread everywhere.  Both wall-clock and CPU time (``time.process_time``) are recorded: on a
-shared machine the CPU time is the steadier of the two, and ``ratio_to_fastest`` uses it;
-``wall_ratio`` gives the wall-clock ratio.  The best of ``--repeat`` runs is kept.
-glmnet's Python wrapper is not installed here (no network), so it has no row.
+``F_k(w) = (1 / 2n) ||y - X w||^2 + alpha_k ||w||_1`` on the same grid (``n_alphas`` geometric
+points from ``alpha_max = ||X'y||_inf / n`` down to ``eps * alpha_max``), warm-started along the
+path.  Each library is given ``tol`` in its own convention (lpreg: duality gap relative to
+``F(0)``; scikit-learn: gap <= tol ||y||^2 / n; celer: the same scaling; skglm: KKT violation),
+so the accuracy is checked on the objective, computed in numpy: the worst relative
+suboptimality over the grid, ``max_k (F_k(w_k) - F*_k) / F*_k``.
+
+Reference ``F*_k``: paths run before, and apart from, the timed ones -- lpreg at ``tol=1e-12``,
+then, while the certified gap below exceeds ``--reference-gap`` (1e-9), celer at ``tol=1e-14`` and
+scikit-learn at ``tol=1e-14`` with ``max_iter=10**6`` -- the lowest objective kept at each
+``alpha_k``.  It is certified in numpy, apart from every library: the dual point
+``theta = r / max(n alpha_k, ||X'r||_inf)`` (``r`` the residual of a reference run) gives
+``D_k(theta) = (||y||^2 - ||y - n alpha_k theta||^2) / 2n <= min_w F_k(w)``, and the script
+reports ``max_k (F*_k - max_runs D_k) / F*_k``, which bounds the error of every suboptimality it
+prints.  A timed run that lands below the reference shows as a negative ``min_rel_subopt`` in the
+CSV.
+
+Two tables:
+
+* equal accuracy (the default, the first table): each library runs its path at
+  ``tol = 1e-6, 1e-7, ..., 1e-12`` (``--tols``) until the worst relative suboptimality is
+  ``<= --target`` (1e-6); the time reported is the run of the first ``tol`` that meets it.  A
+  library whose runs together spend more than ``--cap`` CPU seconds without meeting it is
+  reported ``> cap`` (the cap is checked between runs, a run is never interrupted); one that
+  misses it at the last ``tol`` is ``not reached``.
+* native tol: the first step of that schedule, every library at ``tol=1e-6`` in its own
+  convention, with the suboptimality it reaches.
+
+JIT compilation is warmed up first, on a 100-alpha path over a slice of each problem and on the
+first 5 points of the problem itself (so that every kernel the timed run needs, dense and Gram
+mode alike, is compiled), and reported apart.  One thread everywhere.  Times are CPU time
+(``time.process_time``; the machine is shared, so it is the steadier measure, and the ratios use
+it); wall-clock is recorded beside it.  The best of ``--repeat`` runs is kept.  glmnet's Python
+wrapper is not installed here (no network), so it has no row.
 """
 
 from __future__ import annotations
@@ -84,22 +106,48 @@ LIBRARIES = {
 }
 
 
+def _sklearn_reference(X, y, alphas, tol):
+    from sklearn.linear_model import lasso_path
+
+    return lasso_path(X, y, alphas=alphas, tol=tol, max_iter=1_000_000)[1]
+
+
+REFERENCE_RUNS = (
+    ("lpreg", lpreg_path, 1e-12),
+    ("celer", celer_path, 1e-14),
+    ("scikit-learn", _sklearn_reference, 1e-14),
+)
+
+
 def objectives(X, y, coefs, alphas):
+    """``F_k(w_k) = mean((y - X w_k)^2) / 2 + alpha_k ||w_k||_1`` for every column ``k``."""
     residual = y[:, None] - X @ coefs
     return 0.5 * np.mean(residual**2, axis=0) + alphas * np.abs(coefs).sum(axis=0)
 
 
+def dual_objectives(X, y, coefs, alphas):
+    """``D_k(theta_k) = (||y||^2 - ||y - n alpha_k theta_k||^2) / 2n`` at the feasible dual point
+    ``theta_k = r_k / max(n alpha_k, ||X'r_k||_inf)``, ``r_k = y - X w_k``: a lower bound on
+    ``min_w F_k(w)`` (weak duality)."""
+    n = X.shape[0]
+    residual = y[:, None] - X @ coefs
+    scale = np.maximum(n * alphas, np.max(np.abs(X.T @ residual), axis=0))
+    theta = residual / scale
+    return (y @ y - np.sum((y[:, None] - n * alphas * theta) ** 2, axis=0)) / (2 * n)
+
+
 def problems(quick):
-    rng = np.random.default_rng(0)
-    shape = (200, 1000) if quick else (1000, 5000)
-    X = _correlated_dense(*shape, 0.6, rng)
-    out = [(f"dense {shape[0]}x{shape[1]} rho=0.6", X, _target(X, 50, rng))]
+    out = []
     if (DATA_DIR / "leukemia_golub.npz").exists():
         golub = _load("leukemia_golub")
         X = np.asarray(golub["X"], dtype=np.float64)
         X = np.asfortranarray((X - X.mean(axis=0)) / X.std(axis=0))
         y = golub["y"].astype(np.float64)
         out.append(("leukemia 72x7129 standardised", X, y - y.mean()))
+    rng = np.random.default_rng(0)
+    shape = (200, 1000) if quick else (1000, 5000)
+    X = _correlated_dense(*shape, 0.6, rng)
+    out.append((f"dense {shape[0]}x{shape[1]} rho=0.6", X, _target(X, 50, rng)))
     return out
 
 
@@ -108,7 +156,7 @@ def _timed(function, *args):
         warnings.simplefilter("ignore")
         wall, cpu = time.perf_counter(), time.process_time()
         coefs = function(*args)
-        return time.perf_counter() - wall, time.process_time() - cpu, coefs
+        return time.perf_counter() - wall, time.process_time() - cpu, np.asarray(coefs)
 
 
 def _warm_up(name, X, y, alphas, args):
@@ -119,29 +167,187 @@ def _warm_up(name, X, y, alphas, args):
     y_small = y[:60] - y[:60].mean()
     top = np.max(np.abs(X_small.T @ y_small)) / X_small.shape[0]
     small_alphas = np.geomspace(top, top * args.eps, args.n_alphas)
-    elapsed = _timed(LIBRARIES[name], X_small, y_small, small_alphas, args.tol)[0]
-    return elapsed + _timed(LIBRARIES[name], X, y, alphas[:5], args.tol)[0]
+    tol = args.tols[0]
+    elapsed = _timed(LIBRARIES[name], X_small, y_small, small_alphas, tol)[0]
+    return elapsed + _timed(LIBRARIES[name], X, y, alphas[:5], tol)[0]
 
 
-def _markdown(rows, header):
+def _reference(X, y, alphas, args):
+    """Reference objectives ``F*_k``: paths run apart from the timed ones, loosest first (lpreg
+    at ``tol=1e-12``, celer at 1e-14, scikit-learn at 1e-14 with ``max_iter=10**6``), stopping
+    once the certified relative gap ``(min_runs F_k - max_runs D_k) / min_runs F_k`` is at most
+    ``args.reference_gap`` at every alpha; returns ``(F*, that gap, the runs, cpu seconds)``."""
+    cpu = 0.0
+    primal = np.full(len(alphas), np.inf)
+    dual = np.full(len(alphas), -np.inf)
+    used = []
+    for name, function, tol in REFERENCE_RUNS:
+        _, seconds, coefs = _timed(function, X, y, alphas, tol)
+        cpu += seconds
+        primal = np.minimum(primal, objectives(X, y, coefs, alphas))
+        dual = np.maximum(dual, dual_objectives(X, y, coefs, alphas))
+        gap = float(np.max((primal - dual) / primal))
+        used.append(f"{name} {tol:.0e}")
+        print(f"    reference {name} tol={tol:.0e}: certified rel gap {gap:.1e}", flush=True)
+        if gap <= args.reference_gap:
+            break
+    return primal, gap, " + ".join(used), cpu
+
+
+def _schedule(name, X, y, alphas, reference, args):
+    """Run ``name`` at each ``tol`` of ``args.tols`` until the target is met or the CPU cap is
+    spent; returns one dict per run."""
+    runs, spent = [], 0.0
+    for tol in args.tols:
+        timings = [_timed(LIBRARIES[name], X, y, alphas, tol) for _ in range(args.repeat)]
+        wall, cpu, coefs = min(timings, key=lambda run: run[1])
+        spent += sum(run[1] for run in timings)
+        relative = (objectives(X, y, coefs, alphas) - reference) / reference
+        runs.append(
+            {
+                "tol": tol,
+                "time_s": wall,
+                "cpu_s": cpu,
+                "max_rel_subopt": float(np.max(relative)),
+                "min_rel_subopt": float(np.min(relative)),
+                "schedule_cpu_s": spent,
+            }
+        )
+        print(
+            f"    {name:13s} tol={tol:.0e} {cpu:8.2f} s cpu {wall:8.2f} s wall "
+            f"subopt {runs[-1]['max_rel_subopt']:.1e}",
+            flush=True,
+        )
+        if runs[-1]["max_rel_subopt"] <= args.target or spent > args.cap:
+            break
+    return runs
+
+
+def _rows(label, schedules, compile_time, reference_info, args):
+    rows = []
+    for mode in ("equal_accuracy", "native_tol"):
+        picked = {}
+        for name, runs in schedules.items():
+            if mode == "native_tol":
+                picked[name] = (runs[0], "ok")
+            elif runs[-1]["max_rel_subopt"] <= args.target:
+                picked[name] = (runs[-1], "ok")
+            elif len(runs) < len(args.tols):
+                picked[name] = (runs[-1], "> cap")
+            else:
+                picked[name] = (runs[-1], "not reached")
+        met = [run for run, status in picked.values() if status == "ok"]
+        fastest_cpu = min((run["cpu_s"] for run in met), default=np.nan)
+        fastest_wall = min((run["time_s"] for run in met), default=np.nan)
+        for name, (run, status) in picked.items():
+            rows.append(
+                {
+                    "mode": mode,
+                    "problem": label,
+                    "library": name,
+                    "status": status,
+                    "n_alphas": args.n_alphas,
+                    "eps": args.eps,
+                    "target": args.target if mode == "equal_accuracy" else "",
+                    "tol": run["tol"],
+                    "time_s": round(run["time_s"], 3),
+                    "cpu_s": round(run["cpu_s"], 3),
+                    "ratio_to_fastest": round(run["cpu_s"] / fastest_cpu, 2),
+                    "wall_ratio": round(run["time_s"] / fastest_wall, 2),
+                    "max_rel_subopt": run["max_rel_subopt"],
+                    "min_rel_subopt": run["min_rel_subopt"],
+                    "runs": sum(r["tol"] >= run["tol"] for r in schedules[name]),
+                    "schedule_cpu_s": round(run["schedule_cpu_s"], 3),
+                    "compile_s": round(compile_time[name], 2),
+                    "reference_rel_gap": reference_info[0],
+                    "reference_cpu_s": round(reference_info[1], 3),
+                    "reference_runs": reference_info[2],
+                    "machine": platform.processor() or platform.machine(),
+                }
+            )
+    return rows
+
+
+def _cell(row, mode):
+    if row["status"] != "ok":
+        return f"{row['status']} ({row['schedule_cpu_s']} s cpu, best {row['max_rel_subopt']:.1e})"
+    text = f"{row['cpu_s']} s ({row['ratio_to_fastest']:.2f}x)"
+    if mode == "equal_accuracy":
+        text += f", tol {row['tol']:.0e}"
+    text += f", {row['max_rel_subopt']:.1e}"
+    return f"**{text}**" if row["ratio_to_fastest"] == 1.0 else text
+
+
+def _markdown(rows, header, args):
     libraries = list(dict.fromkeys(r["library"] for r in rows))
-    lines = [header, "", "| problem | " + " | ".join(libraries) + " |"]
-    lines.append("| --- |" + " ---: |" * len(libraries))
-    for problem in dict.fromkeys(r["problem"] for r in rows):
-        cells = []
-        for library in libraries:
-            r = next(r for r in rows if r["problem"] == problem and r["library"] == library)
-            text = f"{r['cpu_s']} s cpu, {r['time_s']} s wall ({r['ratio_to_fastest']:.2f}x)"
-            cells.append(f"**{text}**" if r["ratio_to_fastest"] == 1.0 else text)
-        lines.append(f"| {problem} | " + " | ".join(cells) + " |")
-    lines += ["", "Worst relative suboptimality over the grid and compile time:", ""]
-    lines.append("| problem | library | max_rel_subopt | compile_s |")
-    lines.append("| --- | --- | ---: | ---: |")
-    for r in rows:
+    titles = {
+        "equal_accuracy": (
+            f"## Equal accuracy: worst relative suboptimality <= {args.target:.0e} at every alpha",
+            "Cell: CPU time of the first tol that meets the target (ratio to the fastest), that "
+            "tol, the worst relative suboptimality it reached.",
+        ),
+        "native_tol": (
+            f"## Native tol: every library at tol={args.tols[0]:.0e} in its own convention",
+            "Cell: CPU time (ratio to the fastest), the worst relative suboptimality reached.",
+        ),
+    }
+    lines = [header, ""]
+    for mode, (title, legend) in titles.items():
+        lines += [title, "", legend, ""]
+        lines.append("| problem | " + " | ".join(libraries) + " |")
+        lines.append("| --- |" + " ---: |" * len(libraries))
+        for problem in dict.fromkeys(r["problem"] for r in rows):
+            cells = []
+            for lib in libraries:
+                found = [
+                    r
+                    for r in rows
+                    if r["mode"] == mode and r["problem"] == problem and r["library"] == lib
+                ]
+                cells.append(_cell(found[0], mode) if found else "not run")
+            lines.append(f"| {problem} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += ["## Reference, wall-clock and compile time", ""]
+    lines.append(
+        "| problem | library | eq. acc. wall_s | native wall_s | schedule cpu_s | compile_s "
+        "| reference rel gap | reference runs | reference cpu_s |"
+    )
+    lines.append("| --- | --- |" + " ---: |" * 5 + " --- | ---: |")
+    equal = [r for r in rows if r["mode"] == "equal_accuracy"]
+    for r in equal:
+        native = next(
+            s
+            for s in rows
+            if s["mode"] == "native_tol"
+            and s["problem"] == r["problem"]
+            and s["library"] == r["library"]
+        )
         lines.append(
-            f"| {r['problem']} | {r['library']} | {r['max_rel_subopt']:.1e} | {r['compile_s']} |"
+            f"| {r['problem']} | {r['library']} | {r['time_s']} | {native['time_s']} "
+            f"| {r['schedule_cpu_s']} | {r['compile_s']} | {r['reference_rel_gap']:.1e} "
+            f"| {r['reference_runs']} | {r['reference_cpu_s']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _write(rows, stem, args):
+    with open(RESULTS / f"{stem}.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    header = (
+        f"# 100-alpha Lasso path ({'--quick' if args.quick else 'full'} sizes)\n\n"
+        f"{platform.platform()}, {os.cpu_count()} logical cores (shared), one thread per "
+        f"library; eps={args.eps}, {args.n_alphas} alphas; best of {args.repeat}; CPU cap "
+        f"{args.cap} s per library and problem.  Times are CPU seconds (`time.process_time`), "
+        "ratios on CPU time, **bold** = fastest.  Relative suboptimality "
+        "`max_k (F_k - F*_k) / F*_k` against a reference run apart from the timed runs "
+        "(lpreg at tol=1e-12, then celer and scikit-learn at 1e-14 while needed), the lowest "
+        "objective per alpha, certified by a duality gap computed in numpy: `reference rel gap` "
+        "below bounds the error of every suboptimality shown."
+    )
+    (RESULTS / f"{stem}.md").write_text(_markdown(rows, header, args))
+    print(f"wrote {RESULTS / stem}.csv and .md", flush=True)
 
 
 def main():
@@ -149,7 +355,18 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--n-alphas", type=int, default=100)
     parser.add_argument("--eps", type=float, default=1e-3)
-    parser.add_argument("--tol", type=float, default=1e-6)
+    parser.add_argument(
+        "--tols",
+        type=float,
+        nargs="+",
+        default=[10.0**-k for k in range(6, 13)],
+        help="tol schedule, loosest first; the first is the native-tol table's",
+    )
+    parser.add_argument("--target", type=float, default=1e-6, help="worst relative subopt")
+    parser.add_argument("--cap", type=float, default=600.0, help="CPU s per library/problem")
+    parser.add_argument(
+        "--reference-gap", type=float, default=1e-9, help="certified rel gap of the reference"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell, best kept")
     parser.add_argument("--libraries", nargs="*", default=list(LIBRARIES))
     parser.add_argument("--only", default="", help="run problems whose label contains this")
@@ -164,48 +381,14 @@ def main():
         top = np.max(np.abs(X.T @ y)) / n
         alphas = np.geomspace(top, top * args.eps, args.n_alphas)
         compile_time = {name: _warm_up(name, X, y, alphas, args) for name in args.libraries}
-        results = {}
+        reference, gap, used, reference_cpu = _reference(X, y, alphas, args)
+        print(f"{label}: reference {used}, certified rel gap {gap:.1e}", flush=True)
+        schedules = {}
         for name in args.libraries:
-            runs = [_timed(LIBRARIES[name], X, y, alphas, args.tol) for _ in range(args.repeat)]
-            elapsed, cpu, coefs = min(runs, key=lambda run: run[1])
-            results[name] = (elapsed, cpu, objectives(X, y, np.asarray(coefs), alphas))
-        best = np.min([value for _, _, value in results.values()], axis=0)
-        fastest_cpu = min(cpu for _, cpu, _ in results.values())
-        fastest_wall = min(elapsed for elapsed, _, _ in results.values())
-        for name, (elapsed, cpu, values) in results.items():
-            row = {
-                "problem": label,
-                "library": name,
-                "n_alphas": args.n_alphas,
-                "eps": args.eps,
-                "tol": args.tol,
-                "time_s": round(elapsed, 3),
-                "cpu_s": round(cpu, 3),
-                "ratio_to_fastest": round(cpu / fastest_cpu, 2),
-                "wall_ratio": round(elapsed / fastest_wall, 2),
-                "max_rel_subopt": float(np.max((values - best) / best)),
-                "compile_s": round(compile_time[name], 2),
-                "machine": platform.processor() or platform.machine(),
-            }
-            rows.append(row)
-            print(
-                f"{label:32s} {name:13s} {cpu:8.2f} s cpu {elapsed:8.2f} s wall "
-                f"x{row['ratio_to_fastest']:<6} subopt {row['max_rel_subopt']:.1e}  "
-                f"(compile {row['compile_s']} s)",
-                flush=True,
-            )
-    with open(RESULTS / f"{stem}.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    header = (
-        f"# 100-alpha Lasso path ({'--quick' if args.quick else 'full'} sizes)\n\n"
-        f"{platform.platform()}, {os.cpu_count()} logical cores, one thread per library; "
-        f"tol={args.tol}, eps={args.eps}, {args.n_alphas} alphas; best of {args.repeat}.  "
-        "Ratios are on CPU time (the machine is shared), **bold** = fastest."
-    )
-    (RESULTS / f"{stem}.md").write_text(_markdown(rows, header))
-    print(f"wrote {RESULTS / stem}.csv and .md")
+            schedules[name] = _schedule(name, X, y, alphas, reference, args)
+            done = _rows(label, schedules, compile_time, (gap, reference_cpu, used), args)
+            _write(rows + done, stem, args)
+        rows += done
 
 
 if __name__ == "__main__":

@@ -838,3 +838,164 @@ def test_vectorised_epoch_loops_generate_the_same_cached_source_in_every_process
         }
         text = generator.text(generator.specialize(loop, bindings, cache=True))
         assert "@njit(cache=True, fastmath={'reassoc': True, 'contract': True})" in text
+
+
+# ---- Python-level costs of the outer loop ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("layout", "fit_intercept"),
+    [("dense32", False), ("csc", False), ("dense", True)],
+)
+def test_first_gradient_reuses_gradient_at_zero_and_later_ones_are_recomputed(
+    layout, fit_intercept, monkeypatch
+):
+    """At a cold start the engine's first ``X^T g`` is ``problem.gradient_at_zero`` (no product
+    with X); after a subproblem it is a new product.  Both equal ``X^T (c * (Xw + b - y))``
+    written here in float64 numpy, for float32 dense, CSC and (with the mean-of-y intercept
+    start) dense X."""
+    from lpreg.solvers import coordinate_descent
+    from lpreg.solvers.base import build_problem
+    from lpreg.solvers.coordinate_descent import _check_options, _Kernels, _make_engine
+
+    X, y = synthetic_data("regression", n_samples=50, n_features=30, seed=4)
+    if layout == "dense32":
+        X = np.asfortranarray(X, dtype=np.float32)
+    elif layout == "csc":
+        X = sp.csc_matrix(X * (np.random.default_rng(0).random(X.shape) < 0.3))
+    alpha = 0.1 * float(np.max(np.abs(X.T @ y))) / X.shape[0]
+    products = []
+    original = coordinate_descent.design_transpose_product
+
+    def counting_product(X, g):
+        products.append(1)
+        return original(X, g)
+
+    monkeypatch.setattr(coordinate_descent, "design_transpose_product", counting_product)
+    problem = build_problem(X, y, Quadratic(), L1(alpha), fit_intercept=fit_intercept)
+    intercept0 = float(np.mean(y)) if fit_intercept else 0.0
+    engine = _make_engine(problem, _check_options(problem), np.zeros(30), intercept0, True)
+    X64 = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+
+    def expected(w, b):
+        return X64.T @ ((X64 @ w + b - y) / X.shape[0])
+
+    grad, _ = engine.gradient()
+    assert not products
+    np.testing.assert_allclose(grad, expected(np.zeros(30), intercept0), rtol=1e-12, atol=1e-14)
+    ws = np.arange(30, dtype=np.int64)
+    engine.subproblem(_Kernels.of(L1(alpha), 30), ws, 3, 0.0, False)
+    assert np.any(engine.w)
+    grad, _ = engine.gradient()
+    assert len(products) == 1
+    np.testing.assert_allclose(grad, expected(engine.w, engine.intercept), rtol=1e-9, atol=1e-12)
+
+
+def test_working_set_keeps_the_support_and_the_largest_violations():
+    """``_working_set`` against a brute-force selection: every nonzero feature, then the
+    usable features by decreasing distance, ``ws_size`` in all (unusable ones never); when
+    more features violate than there is room for, only violators are added and ``full`` is
+    True."""
+    from lpreg.solvers.coordinate_descent import _working_set
+
+    rng = np.random.default_rng(5)
+    n_full = 0
+    for trial in range(300):
+        n_features = int(rng.integers(2, 40))
+        distances = np.where(rng.random(n_features) < 0.5, rng.random(n_features), 0.0)
+        candidates = None if trial % 2 else rng.random(n_features) < 0.8
+        usable = np.ones(n_features, dtype=bool) if candidates is None else candidates
+        if usable.sum() < 2:
+            continue
+        # as in the solver: nonzero features are usable, and ws_size < the usable count
+        nonzero = usable & (rng.random(n_features) < 0.2)
+        distances[nonzero] *= rng.random(int(nonzero.sum())) < 0.5
+        if nonzero.sum() >= usable.sum() - 1:
+            continue
+        size = int(rng.integers(max(int(nonzero.sum()), 1), int(usable.sum())))
+        ws, full = _working_set(distances, nonzero, candidates, size)
+        violators = [j for j in range(n_features) if distances[j] > 0 and usable[j]]
+        violators = [j for j in violators if not nonzero[j]]
+        room = size - int(nonzero.sum())
+        assert full == (len(violators) > room)
+        n_full += full
+        assert ws.dtype == np.int64
+        assert list(ws) == sorted(set(ws.tolist()))
+        assert set(np.flatnonzero(nonzero)) <= set(ws.tolist())
+        assert all(usable[j] for j in ws)
+        added = [j for j in ws if not nonzero[j]]
+        ranked = sorted(
+            (j for j in range(n_features) if usable[j] and not nonzero[j]),
+            key=lambda j: -distances[j],
+        )
+        # ties at the cut may pick either feature: compare the distances kept, not indices
+        np.testing.assert_array_equal(sorted(distances[added]), sorted(distances[ranked[:room]]))
+        if full:
+            assert all(distances[j] > 0 for j in added)
+        else:
+            assert ws.size == size and set(violators) <= set(ws.tolist())
+    assert 20 < n_full < 280
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["uniform", "weighted"])
+def test_gram_parts_match_the_weighted_products(weighted):
+    """``_gram_parts`` (a symmetric product, scaled by the uniform weight or formed from
+    ``sqrt(c) X``) equals ``X^T diag(c) X``, ``X^T diag(c) y`` and ``X^T c`` written out in
+    numpy, for float64 and float32 dense X, and the Gram matrix is exactly symmetric."""
+    from lpreg.solvers.coordinate_descent import _gram_parts
+
+    rng = np.random.default_rng(6)
+    X = np.asfortranarray(rng.standard_normal((300, 12)))
+    y = rng.standard_normal(300)
+    c = rng.uniform(0.0, 2.0, 300) if weighted else np.ones(300)
+    c /= c.sum()
+    for design in (X, X.astype(np.float32)):
+        X64 = np.asarray(design, dtype=np.float64)
+        gram, xty, x_mean = _gram_parts(design, c, y)
+        np.testing.assert_allclose(gram, X64.T @ np.diag(c) @ X64, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(xty, X64.T @ (c * y), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(x_mean, X64.T @ c, rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(gram, gram.T)
+
+
+def test_cold_start_growth_takes_fewer_outer_iterations_and_matches_sklearn(monkeypatch):
+    """On a sparse 1000 x 3000 design at alpha_max / 100 (346 nonzero coefficients),
+    growing the working set by 4 while subproblems fill it takes fewer outer iterations (full
+    gradients) than doubling; the fit matches scikit-learn's Lasso objective and its gap,
+    recomputed in numpy from the coefficients, is <= tol."""
+    from lpreg.solvers import coordinate_descent
+
+    rng = np.random.default_rng(8)
+    n_samples = 1000
+    X = sp.random(n_samples, 3000, density=0.01, format="csc", random_state=rng)
+    X.data = rng.standard_normal(X.nnz)
+    w_true = np.zeros(3000)
+    w_true[rng.choice(3000, 100, replace=False)] = rng.standard_normal(100)
+    y = X @ w_true + 0.1 * rng.standard_normal(n_samples)
+    alpha = 0.01 * float(np.max(np.abs(X.T @ y))) / n_samples
+    counts = []
+    original = coordinate_descent._DirectEngine.gradient
+
+    def counting_gradient(self):
+        counts[-1] += 1
+        return original(self)
+
+    monkeypatch.setattr(coordinate_descent._DirectEngine, "gradient", counting_gradient)
+    results = []
+    for filled in (math.inf, coordinate_descent._FILLED):  # inf: always doubling
+        monkeypatch.setattr(coordinate_descent, "_FILLED", filled)
+        counts.append(0)
+        results.append(solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-8))
+    doubling, growing = counts
+    assert growing < doubling
+    coef = results[1].coef
+    assert np.count_nonzero(coef) > 300
+    reference = SkLasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, y)
+
+    def objective(w):
+        return 0.5 * np.mean((y - X @ w) ** 2) + alpha * np.abs(w).sum()
+
+    assert objective(coef) <= objective(reference.coef_) * (1 + 1e-7)
+    residual = y - X @ coef
+    n_alpha = n_samples * alpha
+    theta = residual / max(n_alpha, np.max(np.abs(X.T @ residual)))
+    dual = 0.5 * np.mean(y**2) - 0.5 * n_samples * alpha**2 * np.sum((theta - y / n_alpha) ** 2)
+    assert (objective(coef) - dual) / (0.5 * np.mean(y**2)) <= 1e-8

@@ -36,7 +36,12 @@ from lpreg.solvers._cd_kernels import (
     _sparse_epochs,
     anderson_extrapolate,
 )
-from lpreg.solvers.base import Requirements, Solver, register_solver
+from lpreg.solvers.base import (
+    Requirements,
+    Solver,
+    design_transpose_product,
+    register_solver,
+)
 
 # the loops taking kernels as arguments, called from the Python loops below without re-typing
 # the kernels at every call (see lpreg.penalties.base.CompiledCall)
@@ -56,10 +61,15 @@ ANDERSON_EPOCHS = 5
 # the smallest working set, and the fraction of the global KKT violation the subproblem reaches
 # (see _inner_fraction)
 _MIN_WORKING_SET = 10
+# a subproblem whose nonzero coefficients fill this fraction of its working set lets the next
+# working set grow by 4 instead of 2 (the growth phase of a cold start)
+_FILLED = 0.9
 _INNER_FRACTION = 0.3
 _INNER_FLOOR = 1e-3
 # Gram mode is chosen automatically for the quadratic datafit on dense X with n > 2 p
 _GRAM_MAX_FEATURES = 2048
+# ... switching to it once the column passes spent exceed n_features**2 / this divisor
+_GRAM_SWITCH_DIVISOR = 3
 
 _OPTIONS = {
     "gram": ("auto", True, False),
@@ -161,7 +171,7 @@ class _GroupKernels:
 class _DirectEngine:
     """Coordinate descent on ``X`` itself (dense Fortran or CSC), maintaining ``Xw``."""
 
-    def __init__(self, problem, w, intercept):
+    def __init__(self, problem, w, intercept, at_zero=False):
         self.problem = problem
         self.X = problem.X
         self.y = problem.y
@@ -184,6 +194,9 @@ class _DirectEngine:
         else:
             self.Xw = np.zeros(problem.n_samples)
         self._x_mean = None
+        # X^T g at the start, when the caller says it is the point of problem.gradient_at_zero
+        # (w = 0, the intercept build_problem used): the first gradient costs no product
+        self._start_gradient = problem.gradient_at_zero if at_zero and not np.any(self.w) else None
 
     @property
     def x_mean(self):
@@ -198,6 +211,7 @@ class _DirectEngine:
 
     def subproblem(self, kernels, ws, max_epochs, inner_tol, anderson):
         """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`)."""
+        self._start_gradient = None
         X = self.X
         if self.problem.is_sparse:
             layout = (_sparse_epochs, _add_sparse_columns, X.data, X.indices, X.indptr)
@@ -241,7 +255,9 @@ class _DirectEngine:
         ``(Xw + b, g)`` is kept in ``self.last`` for the certificate and screening."""
         self.last = self.raw_gradient()
         g = self.last[1]
-        return np.asarray(self.X.T @ g, dtype=np.float64).ravel(), float(g.sum())
+        if self._start_gradient is not None:
+            return self._start_gradient.copy(), float(g.sum())
+        return design_transpose_product(self.X, g), float(g.sum())
 
     def _predictor_after(self, ws, delta):
         Xw = self.Xw.copy()
@@ -257,6 +273,7 @@ class _DirectEngine:
 
     def try_point(self, kernels, ws, candidate, intercept):
         """Move to ``(w[ws] = candidate, intercept)`` if that lowers the objective."""
+        self._start_gradient = None
         delta = candidate - self.w[ws]
         new_w = self.w.copy()
         new_w[ws] = candidate
@@ -277,6 +294,7 @@ class _DirectEngine:
         """Set ``w[features] = 0`` (features proved zero at the optimum)."""
         features = features[self.w[features] != 0.0]
         if features.size:
+            self._start_gradient = None
             delta = -self.w[features]
             self.Xw = self._predictor_after(features, delta)
             self.w[features] = 0.0
@@ -300,6 +318,7 @@ class _BlockEngine(_DirectEngine):
         _check_lipschitz(self.lipschitz)
 
     def run(self, kernels, ws, n_epochs, iterates, compute_kkt):
+        self._start_gradient = None
         groups = self.groups
         common = (
             self.y,
@@ -444,7 +463,10 @@ class CoordinateDescent(Solver):
        :math:`C^{-1}` norm).  Screened features are set to 0 and never visited again.
     3. Working set: the features with the largest optimality violation
        ``subdiff_distance`` (nonzero coefficients always in), of size
-       ``max(10, 2 * n_nonzero)``.
+       ``max(10, 2 * n_nonzero)``, or ``max(10, 4 * n_nonzero)`` when the previous
+       subproblem's nonzero coefficients filled at least 90% of a working set that more
+       violating features competed for (the growth phase of a cold start: fewer outer
+       iterations, each a full gradient).
     4. Solve the subproblem by passes over the working set until its KKT violation is below
        a fraction of the global one: 0.3, except from the second outer iteration of a
        solve started from a nonzero ``w0`` (a path point), where it is
@@ -528,7 +550,11 @@ class CoordinateDescent(Solver):
             # relative to): at alpha >= alpha_max the first certificate then stops at exactly
             # w = 0.  (Huber's location start made a weighted fit slower: not done there.)
             intercept0 = problem.datafit.intercept_at_zero(problem.y, problem.raw_sample_weight)
-        engine = _make_engine(problem, options, w0, intercept0)
+            at_zero = True
+        else:
+            # problem.gradient_at_zero is X^T F'(0, b0) with b0 = 0 without an intercept
+            at_zero = not problem.fit_intercept and not np.any(w0)
+        engine = _make_engine(problem, options, w0, intercept0, at_zero)
         run = _Run(problem, engine, options, history)
         run.warm = bool(np.any(w0))
         if not kernels.is_convex and options["init"] == "l1" and not np.any(w0):
@@ -651,6 +677,41 @@ def _inner_fraction(certificate, tol, aim):
     return min(_INNER_FRACTION, max(_INNER_FLOOR, 0.5 * tol / certificate))
 
 
+def _working_set(distances, nonzero, candidates, ws_size):
+    """``(ws, full)``: the nonzero features and the usable ones that violate optimality most,
+    ``ws_size`` features in all, sorted; ``full`` says whether more features violated
+    (``distances > 0``) than there was room for beside the nonzero ones.
+
+    When they do, only the violating features are ranked (``argpartition`` over them, not over
+    all features).  Otherwise the set is filled as by ranking every usable feature by its
+    distance (nonzero ones first): the violators, then features at distance 0 (a subproblem
+    that visits them leaves them exactly optimal when they stay at 0).
+    """
+    violating = distances > 0.0
+    violating &= ~nonzero
+    if candidates is not None:
+        violating &= candidates
+    outside = np.flatnonzero(violating)
+    room = ws_size - int(np.count_nonzero(nonzero))
+    full = outside.size > room
+    if not full:
+        n_features = distances.shape[0]
+        scores = distances.copy()
+        scores[nonzero] = np.inf
+        if candidates is not None:
+            scores[~candidates] = -np.inf
+        top = np.argpartition(scores, n_features - ws_size)[n_features - ws_size :]
+        return np.sort(top).astype(np.int64), False
+    if room > 0:
+        top = np.argpartition(distances[outside], outside.size - room)[outside.size - room :]
+        outside = outside[top]
+    else:
+        outside = outside[:0]
+    ws = np.concatenate([np.flatnonzero(nonzero), outside]).astype(np.int64)
+    ws.sort()
+    return ws, True
+
+
 def _is_group_penalty(penalty):
     return callable(getattr(penalty, "group_structure", None))
 
@@ -694,16 +755,19 @@ def _gram_may_pay(problem):
     )
 
 
-def _make_engine(problem, options, w0, intercept0):
+def _make_engine(problem, options, w0, intercept0, at_zero=False):
     # gram="auto" starts on X and switches once the passes spent would have paid for the
-    # Gram matrix (see _Run.working_set_loop)
+    # Gram matrix (see _Run.working_set_loop); at_zero: (w0, intercept0) is the point of
+    # problem.gradient_at_zero
     if options["gram"] is True:
         return _GramEngine(problem, w0, intercept0)
-    return _DirectEngine(problem, w0, intercept0)
+    return _DirectEngine(problem, w0, intercept0, at_zero)
 
 
 def _gram_parts(X, c, y):
-    """Return ``(X^T C X, X^T C y, X^T c)`` in float64 (sparse X stays sparse until the end)."""
+    r"""Return ``(X^T C X, X^T C y, X^T c)`` in float64 (sparse X stays sparse until the end;
+    dense X: :math:`c_0 X^\top X` for uniform weights, else :math:`(C^{1/2} X)^\top C^{1/2} X`,
+    symmetric products)."""
     if sp.issparse(X):
         weighted = sp.diags(c) @ X
         gram = np.asarray((X.T @ weighted).toarray(), dtype=np.float64)
@@ -711,7 +775,12 @@ def _gram_parts(X, c, y):
         x_mean = np.asarray(X.T @ c, dtype=np.float64).ravel()
     else:
         X64 = np.asarray(X, dtype=np.float64)
-        gram = X64.T @ (c[:, None] * X64)
+        # a product of a matrix with its own transpose (BLAS syrk, half the work of gemm)
+        if c.size and np.all(c == c[0]):
+            gram = (X64.T @ X64) * c[0]
+        else:
+            scaled = np.sqrt(c)[:, None] * X64
+            gram = scaled.T @ scaled
         xty = X64.T @ (c * y)
         x_mean = X64.T @ c
     return gram, xty, x_mean
@@ -751,7 +820,11 @@ class _Run:
         self.trace = {"objective": [], "certificate": [], "time": []} if history else None
 
     def _check_finite(self):
-        if not (np.all(np.isfinite(self.engine.w)) and math.isfinite(self.engine.intercept)):
+        w = self.engine.w
+        # one sum is finite when every entry is (an overflowing sum falls through to the test)
+        if math.isfinite(float(np.sum(w))) and math.isfinite(self.engine.intercept):
+            return
+        if not (np.all(np.isfinite(w)) and math.isfinite(self.engine.intercept)):
             raise FloatingPointError(
                 f"CoordinateDescent: non-finite iterate after {self.n_epochs} epochs (coordinate "
                 "steps 1/L_j); the problem is badly scaled: standardise X."
@@ -774,11 +847,12 @@ class _Run:
             and hasattr(certificate, "to_gram")
             and _gram_may_pay(problem)
         ):
-            switch_at = n_features**2 / 3
-        ws_size = _MIN_WORKING_SET
+            switch_at = n_features**2 / _GRAM_SWITCH_DIVISOR
+        last_size, last_full = 0, False
         n_outer = 0
         while True:
-            self._check_finite()
+            if n_outer == 0:
+                self._check_finite()  # later iterates were checked after their subproblem
             grad, intercept_grad = engine.gradient()
             distances = kernels.subdiff_distance(engine.w, grad)
             value = certificate(grad, intercept_grad, distances)
@@ -813,15 +887,15 @@ class _Run:
                 kkt = max(kkt, abs(intercept_grad))
             if self.options["working_set"]:
                 nonzero = engine.w != 0.0
-                ws_size = min(n_candidates, max(_MIN_WORKING_SET, 2 * int(nonzero.sum())))
+                n_nonzero = int(np.count_nonzero(nonzero))
+                # grow by 4 (not 2) while the last subproblem filled a working set that more
+                # violating features competed for (the growth phase of a cold start)
+                growth = 4 if last_full and n_nonzero >= _FILLED * last_size else 2
+                ws_size = min(n_candidates, max(_MIN_WORKING_SET, growth * n_nonzero))
+                last_full = False
                 if ws_size < n_candidates:
-                    scores = distances.copy()
-                    scores[nonzero] = np.inf
-                    if candidates is not None:
-                        scores[~candidates] = -np.inf
-                    ws = np.argpartition(scores, n_features - ws_size)[n_features - ws_size :]
-                    ws.sort()
-                    ws = ws.astype(np.int64, copy=False)
+                    ws, last_full = _working_set(distances, nonzero, candidates, ws_size)
+                    last_size = ws_size
                 elif candidates is None:
                     ws = np.arange(n_features, dtype=np.int64)
                 else:
@@ -838,7 +912,11 @@ class _Run:
             if switch_at is not None and column_passes > switch_at:
                 # forming Q = X^T C X costs about n p^2 multiply-adds, a pass over one column
                 # about 3 n: past p^2 / 3 column passes, the Gram engine would have been
-                # cheaper, so the rest runs on it (at most twice the cost of the better choice)
+                # cheaper, so the rest runs on it (at most twice the cost of the better choice).
+                # (Q is a symmetric BLAS product, faster per multiply-add than a pass; yet
+                # switching at p^2 / 12 or / 30 was no faster on tall 20000 x 100, 20000 x 300
+                # and 5000 x 200 Lasso fits, and slower at alpha_max / 1000, where the
+                # switch came late and both costs were paid)
                 switch_at = None
                 engine = self.engine = _GramEngine(problem, engine.w, engine.intercept)
                 certificate.to_gram(engine)

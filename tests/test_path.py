@@ -32,12 +32,14 @@ def _enet_objective(X, y, w, alpha, l1_ratio):
 
 
 def _assert_strong_rule_kept_kkt(X, y, path, penalty):
-    """At every point the full KKT conditions hold for each feature left at 0."""
+    """At every point the full KKT conditions hold for each feature left at 0: a feature the
+    strong rule wrongly discarded would violate them by a fraction of alpha; one the solver
+    left at 0 within its certificate (tol <= 1e-9 here) only by rounding."""
     for k, alpha in enumerate(path.alphas):
         w = path.coefs[:, k]
         grad = X.T @ (X @ w + path.intercepts[k] - y) / X.shape[0]
         distances = penalty.with_alpha(alpha).subdiff_distance(w, grad)
-        assert np.all(distances[w == 0] == 0.0), (k, distances[w == 0].max())
+        assert np.all(distances[w == 0] <= 1e-9 * alpha), (k, distances[w == 0].max())
 
 
 @pytest.mark.parametrize(

@@ -891,9 +891,9 @@ def test_first_gradient_reuses_gradient_at_zero_and_later_ones_are_recomputed(
 
 def test_working_set_keeps_the_support_and_the_largest_violations():
     """``_working_set`` against a brute-force selection: every nonzero feature, then the
-    usable features by decreasing distance, ``ws_size`` in all (unusable ones never); when
-    more features violate than there is room for, only violators are added and ``full`` is
-    True."""
+    usable violating features by decreasing distance, ``ws_size`` in all at most (unusable
+    and non-violating ones never); ``full`` says more features violated than there was room
+    for."""
     from lpreg.solvers.coordinate_descent import _working_set
 
     rng = np.random.default_rng(5)
@@ -922,16 +922,17 @@ def test_working_set_keeps_the_support_and_the_largest_violations():
         assert set(np.flatnonzero(nonzero)) <= set(ws.tolist())
         assert all(usable[j] for j in ws)
         added = [j for j in ws if not nonzero[j]]
-        ranked = sorted(
-            (j for j in range(n_features) if usable[j] and not nonzero[j]),
-            key=lambda j: -distances[j],
-        )
+        if not nonzero.any() and not violators:  # nothing to rank: the fallback fill
+            assert ws.size == size
+            continue
+        ranked = sorted(violators, key=lambda j: -distances[j])
         # ties at the cut may pick either feature: compare the distances kept, not indices
         np.testing.assert_array_equal(sorted(distances[added]), sorted(distances[ranked[:room]]))
+        assert all(distances[j] > 0 for j in added)
         if full:
-            assert all(distances[j] > 0 for j in added)
+            assert ws.size == size
         else:
-            assert ws.size == size and set(violators) <= set(ws.tolist())
+            assert set(ws.tolist()) == set(np.flatnonzero(nonzero)) | set(violators)
     assert 20 < n_full < 280
 
 

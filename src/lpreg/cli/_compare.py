@@ -16,13 +16,13 @@ redo them with direct estimator calls):
    rows (``KFold`` shuffled with ``random_state``; ``StratifiedKFold`` for classification):
    one warm-started :func:`lpreg.model_selection.cross_validate_path` path per fold (relative
    certificate ``CV_TOL = 1e-10``, at most ``CV_MAX_ITER = 200`` iterations per point; 10
-   alphas instead of 20 when ``n_train * n_features > 1e6``) over 20 alphas ``alpha_scale *
-   geomspace(1, 1e-3, 20)`` (``1e-5`` for L2 and ``p > 1``; see :func:`alpha_scale`), for
-   every ``l1_ratio`` in ``L1_RATIOS`` (Elastic Net) and ``p`` in ``PS`` (Lp); the point of
-   smallest mean validation loss wins (mean squared error; for classification the log-loss
-   summed over the one-vs-rest problems; ties go to the larger alpha, then the first grid
-   value).  ``--alphas RATIO`` skips the CV and uses ``RATIO * alpha_scale`` with
-   ``l1_ratio = p = 0.5``.
+   alphas instead of 20 and ``CV_TOL_LARGE = 1e-8`` when ``n_train * n_features > 1e6``)
+   over 20 alphas ``alpha_scale * geomspace(1, 1e-3, 20)`` (``1e-5`` for L2 and ``p > 1``;
+   see :func:`alpha_scale`), for every ``l1_ratio`` in ``L1_RATIOS`` (Elastic Net) and
+   ``p`` in ``PS`` (Lp); the point of smallest mean validation loss wins (mean squared
+   error; for classification the log-loss summed over the one-vs-rest problems; ties go to
+   the larger alpha, then the first grid value).  ``--alphas RATIO`` skips the CV and uses
+   ``RATIO * alpha_scale`` with ``l1_ratio = p = 0.5``.
 4. The estimator refitted at that point on all training rows (timed; with ``--alphas RATIO``
    after one warm-up fit, so that numba's compilation is not counted); held-out error and
    score on the test rows.
@@ -49,7 +49,6 @@ import time
 from lpreg.cli._data import resolve_task
 from lpreg.cli._models import (
     CV_MAX_ITER,
-    CV_TOL,
     GRID_RATIO,
     L1_RATIO,
     L1_RATIOS,
@@ -66,6 +65,7 @@ from lpreg.cli._models import (
     alpha_scale,
     cv_cost,
     cv_task,
+    cv_tol,
     cv_value_groups,
     grid_ratio,
     refit_task,
@@ -385,7 +385,8 @@ def compare(
             f"alpha_max ({L2_GRID_RATIO:g} for L2 and p > 1; geometric), jointly with "
             f"l1_ratio in {list(L1_RATIOS)} (Elastic Net) and p in {list(PS)} (Lp), "
             f"minimising the {error} averaged over the folds (warm-started paths, tol "
-            f"{CV_TOL:g}, at most {CV_MAX_ITER} solver iterations per point)"
+            f"{cv_tol(n_train, X.shape[1]):g}, at most {CV_MAX_ITER} solver iterations per "
+            "point)"
         )
     else:
         rule = (

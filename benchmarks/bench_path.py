@@ -39,7 +39,9 @@ first 5 points of the problem itself (so that every kernel the timed run needs, 
 mode alike, is compiled), and reported apart.  One thread everywhere.  Times are CPU time
 (``time.process_time``; the machine is shared, so it is the steadier measure, and the ratios use
 it); wall-clock is recorded beside it.  The best of ``--repeat`` runs is kept.  glmnet's Python
-wrapper is not installed here (no network), so it has no row.
+wrapper has no row: the package index here holds only its source (glmnet 2.2.1, 2020), whose
+build fails (`pip download glmnet` on 2026-11-23: its setup.py stops with "install requires:
+'numpy'" while pip builds it in isolation).
 """
 
 from __future__ import annotations

@@ -219,6 +219,227 @@ def _sparse_epochs(
     return violation
 
 
+@njit(fastmath=_REDUCTIONS)
+def _dense_residual_epochs(
+    X,
+    unused,
+    unused_,
+    y,
+    c,
+    r,
+    w,
+    state,
+    ws,
+    lipschitz,
+    n_epochs,
+    fit_intercept,
+    curvature,
+    derivative,
+    datafit_params,
+    prox,
+    value,
+    subdiff_interval,
+    params,
+    weights,
+    lower,
+    upper,
+    is_convex,
+    iterates,
+    compute_kkt,
+):
+    """``_dense_epochs`` for the quadratic datafit, on the residual ``r = Xw + b - y``.
+
+    Same signature and results as ``_dense_epochs`` with the ``Quadratic`` kernels, but the
+    slot of ``Xw`` holds ``r`` (the coordinate gradient is ``sum_i X_ij c_i r_i``: two
+    streams, ``X[:, j]`` and ``r``, instead of four) and ``c`` may have length 1: equal weights
+    ``c[0]``, factored out of the sums.  ``y``, ``derivative`` and ``datafit_params`` are not
+    read.
+    """
+    n_samples = X.shape[0]
+    uniform = c.shape[0] == 1
+    intercept = state[0]
+    largest_step = 0.0
+    for epoch in range(n_epochs):
+        for position in range(ws.shape[0]):
+            j = ws[position]
+            if lipschitz[j] == 0.0:
+                continue
+            grad = 0.0
+            if uniform:
+                for i in range(n_samples):
+                    grad += X[i, j] * r[i]
+                grad *= c[0]
+            else:
+                for i in range(n_samples):
+                    grad += X[i, j] * c[i] * r[i]
+            old = w[j]
+            step = 1.0 / lipschitz[j]
+            new = prox_coordinate(
+                prox,
+                value,
+                old - grad * step,
+                step,
+                params,
+                weights[j],
+                lower[j],
+                upper[j],
+                is_convex,
+            )
+            if new != old:
+                delta = new - old
+                w[j] = new
+                for i in range(n_samples):
+                    r[i] += delta * X[i, j]
+                if epoch == n_epochs - 1:
+                    largest_step = max(largest_step, abs(delta) * lipschitz[j])
+        if fit_intercept:
+            shift = -_weighted_sum(c, r) / curvature
+            intercept += shift
+            for i in range(n_samples):
+                r[i] += shift
+        for position in range(ws.shape[0]):
+            iterates[epoch, position] = w[ws[position]]
+        iterates[epoch, ws.shape[0]] = intercept
+    state[0] = intercept
+    if not compute_kkt:
+        return largest_step
+    violation = 0.0
+    for position in range(ws.shape[0]):
+        j = ws[position]
+        grad = 0.0
+        if uniform:
+            for i in range(n_samples):
+                grad += X[i, j] * r[i]
+            grad *= c[0]
+        else:
+            for i in range(n_samples):
+                grad += X[i, j] * c[i] * r[i]
+        distance = subdiff_distance_coordinate(
+            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+        )
+        violation = max(violation, distance)
+    if fit_intercept:
+        violation = max(violation, abs(_weighted_sum(c, r)))
+    return violation
+
+
+@njit(fastmath=_REDUCTIONS)
+def _sparse_residual_epochs(
+    data,
+    indices,
+    indptr,
+    y,
+    c,
+    r,
+    w,
+    state,
+    ws,
+    lipschitz,
+    n_epochs,
+    fit_intercept,
+    curvature,
+    derivative,
+    datafit_params,
+    prox,
+    value,
+    subdiff_interval,
+    params,
+    weights,
+    lower,
+    upper,
+    is_convex,
+    iterates,
+    compute_kkt,
+):
+    """``_sparse_epochs`` for the quadratic datafit on the residual ``r = Xw + b - y``, as
+    :func:`_dense_residual_epochs`: one gather per stored entry in the coordinate gradient
+    (``r[indices[k]]``, and ``c[indices[k]]`` only for unequal weights) instead of three.
+    On the 20000 x 50000 benchmark design (1M stored entries) a full pass costs 4.1 ns per
+    entry against 8.8 for ``_sparse_epochs``.
+    """
+    n_samples = r.shape[0]
+    uniform = c.shape[0] == 1
+    intercept = state[0]
+    largest_step = 0.0
+    for epoch in range(n_epochs):
+        for position in range(ws.shape[0]):
+            j = ws[position]
+            if lipschitz[j] == 0.0:
+                continue
+            grad = 0.0
+            if uniform:
+                for k in range(indptr[j], indptr[j + 1]):
+                    grad += data[k] * r[indices[k]]
+                grad *= c[0]
+            else:
+                for k in range(indptr[j], indptr[j + 1]):
+                    i = indices[k]
+                    grad += data[k] * c[i] * r[i]
+            old = w[j]
+            step = 1.0 / lipschitz[j]
+            new = prox_coordinate(
+                prox,
+                value,
+                old - grad * step,
+                step,
+                params,
+                weights[j],
+                lower[j],
+                upper[j],
+                is_convex,
+            )
+            if new != old:
+                delta = new - old
+                w[j] = new
+                for k in range(indptr[j], indptr[j + 1]):
+                    r[indices[k]] += delta * data[k]
+                if epoch == n_epochs - 1:
+                    largest_step = max(largest_step, abs(delta) * lipschitz[j])
+        if fit_intercept:
+            shift = -_weighted_sum(c, r) / curvature
+            intercept += shift
+            for i in range(n_samples):
+                r[i] += shift
+        for position in range(ws.shape[0]):
+            iterates[epoch, position] = w[ws[position]]
+        iterates[epoch, ws.shape[0]] = intercept
+    state[0] = intercept
+    if not compute_kkt:
+        return largest_step
+    violation = 0.0
+    for position in range(ws.shape[0]):
+        j = ws[position]
+        grad = 0.0
+        if uniform:
+            for k in range(indptr[j], indptr[j + 1]):
+                grad += data[k] * r[indices[k]]
+            grad *= c[0]
+        else:
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                grad += data[k] * c[i] * r[i]
+        distance = subdiff_distance_coordinate(
+            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+        )
+        violation = max(violation, distance)
+    if fit_intercept:
+        violation = max(violation, abs(_weighted_sum(c, r)))
+    return violation
+
+
+@njit(fastmath=_REDUCTIONS)
+def _weighted_sum(c, r):
+    """``sum_i c_i r_i``, with ``c`` of length 1 meaning equal weights ``c[0]``."""
+    total = 0.0
+    if c.shape[0] == 1:
+        for i in range(r.shape[0]):
+            total += r[i]
+        return total * c[0]
+    for i in range(r.shape[0]):
+        total += c[i] * r[i]
+    return total
+
+
 @njit(cache=True)
 def _add_dense_columns(X, unused, unused_, ws, delta, out):
     """``out += X[:, ws] @ delta`` for Fortran dense ``X``."""

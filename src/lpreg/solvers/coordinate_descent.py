@@ -32,8 +32,10 @@ from lpreg.solvers._cd_kernels import (
     _add_sparse_columns,
     _dense_block_epochs,
     _dense_epochs,
+    _dense_residual_epochs,
     _sparse_block_epochs,
     _sparse_epochs,
+    _sparse_residual_epochs,
     anderson_extrapolate,
 )
 from lpreg.solvers.base import (
@@ -194,6 +196,11 @@ class _DirectEngine:
         else:
             self.Xw = np.zeros(problem.n_samples)
         self._x_mean = None
+        # the quadratic datafit's passes run on the residual Xw + b - y (see subproblem), with
+        # the weights as one number when they are all equal (the usual unweighted fit)
+        self.residual = type(problem.datafit).__name__ == "Quadratic"
+        c = self.c
+        self.residual_weights = c[:1].copy() if c.size and np.all(c == c[0]) else c
         # X^T g at the start, when the caller says it is the point of problem.gradient_at_zero
         # (w = 0, the intercept build_problem used): the first gradient costs no product
         self._start_gradient = problem.gradient_at_zero if at_zero and not np.any(self.w) else None
@@ -213,14 +220,23 @@ class _DirectEngine:
         """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`)."""
         self._start_gradient = None
         X = self.X
+        residual = self.residual
         if self.problem.is_sparse:
-            layout = (_sparse_epochs, _add_sparse_columns, X.data, X.indices, X.indptr)
+            epochs = _sparse_residual_epochs if residual else _sparse_epochs
+            layout = (epochs, _add_sparse_columns, X.data, X.indices, X.indptr)
         else:
-            layout = (_dense_epochs, _add_dense_columns, X, _NO_INDEX, _NO_INDEX)
-        return _direct_subproblem_call(
+            epochs = _dense_residual_epochs if residual else _dense_epochs
+            layout = (epochs, _add_dense_columns, X, _NO_INDEX, _NO_INDEX)
+        if residual:
+            # the quadratic passes maintain r = Xw + b - y (two streams per coordinate
+            # gradient instead of four); Xw is restored from r after the call
+            Xw = self.Xw
+            Xw += self.state[0]
+            Xw -= self.y
+        result = _direct_subproblem_call(
             *layout,
             self.y,
-            self.c,
+            self.residual_weights if residual else self.c,
             self.Xw,
             self.w,
             self.state,
@@ -242,7 +258,12 @@ class _DirectEngine:
             max_epochs,
             inner_tol,
             anderson,
+            residual,
         )
+        if residual:
+            Xw += self.y
+            Xw -= self.state[0]
+        return result
 
     def raw_gradient(self):
         """``(Xw + b, g)`` with ``g`` the per-sample derivatives at the current iterate."""

@@ -752,28 +752,41 @@ def test_inner_fraction_aims_at_the_tolerance_only_when_asked():
 
 
 def test_cold_start_keeps_the_fixed_inner_fraction(monkeypatch):
-    """A solve from w = 0 never aims its subproblems at tol (its working set is still
-    growing): every inner tolerance is 0.3 times the global KKT violation, recomputed here
-    from the iterate the subproblem starts at (dense correlated design, alpha_max / 1000,
-    where aiming cost more than 10,000 passes instead of about 6,000)."""
+    """A solve from w = 0 never aims its subproblems at tol outright (its working set is
+    still growing): every inner tolerance is 0.3 times the global KKT violation, recomputed
+    here from the iterate the subproblem starts at (dense correlated design, alpha_max / 1000,
+    where aiming cost more than 10,000 passes instead of about 6,000).  Only when the working
+    set holds every violating feature may it aim further, for at most as many passes as one
+    full gradient costs (``_pass_budget``: n_features / |ws| on dense X)."""
     from lpreg.solvers import coordinate_descent
 
     seen = []
     original = coordinate_descent._Run._inner
 
-    def recording_inner(self, kernels, ws, inner_tol, coords=None):
+    def recording_inner(self, kernels, ws, inner_tol, aim_tol=None, min_epochs=0, coords=None):
         grad, intercept_grad = self.engine.gradient()
-        kkt = float(np.max(kernels.subdiff_distance(self.engine.w, grad)))
-        seen.append((inner_tol, kkt))
-        return original(self, kernels, ws, inner_tol, coords)
+        distances = kernels.subdiff_distance(self.engine.w, grad)
+        kkt = float(np.max(distances))
+        holds_all = bool(np.all(np.isin(np.flatnonzero(distances > 0), ws)))
+        seen.append((inner_tol, aim_tol, min_epochs, kkt, ws.size, holds_all))
+        return original(self, kernels, ws, inner_tol, aim_tol, min_epochs, coords)
 
     monkeypatch.setattr(coordinate_descent._Run, "_inner", recording_inner)
     X, y = synthetic_data("regression", n_samples=60, n_features=150, seed=2)
     alpha = 1e-3 * float(np.max(np.abs(X.T @ y))) / X.shape[0]
     result = solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-6)
     assert result.converged and len(seen) > 2
-    for inner_tol, kkt in seen:
+    aimed = 0
+    for inner_tol, aim_tol, min_epochs, kkt, ws_size, holds_all in seen:
         assert inner_tol == pytest.approx(0.3 * kkt, rel=1e-9)
+        if aim_tol is None:
+            assert min_epochs == 0
+        else:
+            aimed += 1
+            assert holds_all
+            assert 1e-3 * kkt * (1 - 1e-9) <= aim_tol <= inner_tol
+            assert min_epochs == min(1000, 150 // ws_size)
+    assert 0 < aimed < len(seen)
 
 
 def test_adaptive_inner_tolerance_saves_outer_iterations_on_a_certified_path(monkeypatch):
@@ -960,7 +973,9 @@ def test_gram_parts_match_the_weighted_products(weighted):
 def test_cold_start_growth_takes_fewer_outer_iterations_and_matches_sklearn(monkeypatch):
     """On a sparse 1000 x 3000 design at alpha_max / 100 (346 nonzero coefficients),
     growing the working set by 4 while subproblems fill it takes fewer outer iterations (full
-    gradients) than doubling; the fit matches scikit-learn's Lasso objective and its gap,
+    gradients) than doubling, and the solver as it runs (a first working set of the
+    violators at w = 0, subproblems aimed further once ws holds every violator) fewer still;
+    the fit matches scikit-learn's Lasso objective and its gap,
     recomputed in numpy from the coefficients, is <= tol."""
     from lpreg.solvers import coordinate_descent
 
@@ -981,13 +996,28 @@ def test_cold_start_growth_takes_fewer_outer_iterations_and_matches_sklearn(monk
 
     monkeypatch.setattr(coordinate_descent._DirectEngine, "gradient", counting_gradient)
     results = []
+    divisor = coordinate_descent._FIRST_WORKING_SET_DIVISOR
+    budget = coordinate_descent._MAX_PASS_BUDGET
+    # the growth phase alone: a first working set of 10 features (no room for the violators
+    # at w = 0) and subproblems solved to 0.3 of the violation (no budget of extra passes)
+    monkeypatch.setattr(coordinate_descent, "_FIRST_WORKING_SET_DIVISOR", 10**9)
+    monkeypatch.setattr(coordinate_descent, "_MAX_PASS_BUDGET", 0)
     for filled in (math.inf, coordinate_descent._FILLED):  # inf: always doubling
         monkeypatch.setattr(coordinate_descent, "_FILLED", filled)
         counts.append(0)
         results.append(solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-8))
-    doubling, growing = counts
+    # and the solver as it runs: up to n_features / 20 violators at w = 0 in the first set,
+    # and passes up to one gradient's cost aimed at tol once ws holds every violator
+    monkeypatch.setattr(coordinate_descent, "_FIRST_WORKING_SET_DIVISOR", divisor)
+    monkeypatch.setattr(coordinate_descent, "_MAX_PASS_BUDGET", budget)
+    counts.append(0)
+    results.append(solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-8))
+    doubling, growing, shipped = counts
     assert growing < doubling
-    coef = results[1].coef
+    assert shipped < growing
+    for result in results[1:]:
+        assert result.converged
+    coef = results[2].coef
     assert np.count_nonzero(coef) > 300
     reference = SkLasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, y)
 
@@ -1000,3 +1030,92 @@ def test_cold_start_growth_takes_fewer_outer_iterations_and_matches_sklearn(monk
     theta = residual / max(n_alpha, np.max(np.abs(X.T @ residual)))
     dual = 0.5 * np.mean(y**2) - 0.5 * n_samples * alpha**2 * np.sum((theta - y / n_alpha) ** 2)
     assert (objective(coef) - dual) / (0.5 * np.mean(y**2)) <= 1e-8
+
+
+@pytest.mark.parametrize("divisor", [10, 100])
+def test_first_working_set_of_violators_saves_outer_iterations(monkeypatch, divisor):
+    """A cold start's first working set holds the features violating optimality at w = 0
+    (up to n_features / 20): at alpha_max / 10 on a sparse 2000 x 5000 design (about 250
+    violators at 0, fewer nonzero coefficients at the optimum) it takes fewer outer
+    iterations (full gradients) than growing from 10 features, and both fits are certified
+    (gap recomputed in numpy) and equal.  (``divisor`` 100: the cap, 50, below the number of
+    violators, still fewer outer iterations than 10.)"""
+    from lpreg.solvers import coordinate_descent
+
+    rng = np.random.default_rng(3)
+    X = sp.random(2000, 5000, density=0.005, format="csc", random_state=rng)
+    X.data = rng.standard_normal(X.nnz)
+    w_true = np.zeros(5000)
+    w_true[rng.choice(5000, 100, replace=False)] = rng.standard_normal(100)
+    y = X @ w_true + 0.3 * rng.standard_normal(2000)
+    alpha_max = float(np.max(np.abs(X.T @ y))) / 2000
+    alpha = alpha_max / 10
+    counts = []
+    original = coordinate_descent._DirectEngine.gradient
+
+    def counting_gradient(self):
+        counts[-1] += 1
+        return original(self)
+
+    monkeypatch.setattr(coordinate_descent._DirectEngine, "gradient", counting_gradient)
+    results = []
+    for value in (10**9, divisor):
+        monkeypatch.setattr(coordinate_descent, "_FIRST_WORKING_SET_DIVISOR", value)
+        counts.append(0)
+        results.append(solve(X, y, Quadratic(), L1(alpha), solver=CD, tol=1e-8))
+    from_ten, from_violators = counts
+    n_violators = int(np.sum(np.abs(X.T @ y) / 2000 > alpha))
+    assert n_violators > 5000 // divisor or divisor == 10
+    assert from_violators < from_ten
+    for result in results:
+        residual = y - X @ result.coef
+        primal = 0.5 * np.mean(residual**2) + alpha * np.abs(result.coef).sum()
+        theta = residual / max(2000 * alpha, np.max(np.abs(X.T @ residual)))
+        dual = 0.5 * np.mean(y**2) - 0.5 * 2000 * alpha**2 * np.sum(
+            (theta - y / (2000 * alpha)) ** 2
+        )
+        assert (primal - dual) / (0.5 * np.mean(y**2)) <= 1e-8
+    np.testing.assert_allclose(results[0].coef, results[1].coef, atol=1e-5)
+
+
+@pytest.mark.parametrize("start", [-1.0, 0.01], ids=["learnt", "too-optimistic"])
+def test_subproblem_stop_without_its_check_stays_honest_on_correlated_genes(monkeypatch, start):
+    """A subproblem may stop without its KKT check pass when the last pass's largest scaled
+    step, times the factor the checks so far measured (``trust``), is below half its target.
+    On leukemia (72 x 7129, alpha_max / 1000, tol 1e-4) the steps underestimate the
+    violation about 5-fold (correlated genes): stopping on the steps alone took 381 outer
+    iterations (full gradients) of 1-pass subproblems.  The learnt factor keeps it at a
+    handful, and a factor that starts far too optimistic (0.01) is corrected by the outer
+    iteration that sees the working set's real violation.  The gap is recomputed in numpy."""
+    from lpreg.solvers import coordinate_descent
+
+    data = load_dataset("leukemia_golub")
+    X = np.asfortranarray(data["X"], dtype=np.float64)
+    y = np.asarray(data["y"], dtype=np.float64)
+    n_samples = X.shape[0]
+    alpha = float(np.max(np.abs(X.T @ y))) / n_samples / 1000
+    counts = [0]
+    engines = []
+    gradient = coordinate_descent._DirectEngine.gradient
+    init = coordinate_descent._DirectEngine.__init__
+
+    def counting_gradient(self):
+        counts[0] += 1
+        return gradient(self)
+
+    def starting_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.trust[0] = start
+        engines.append(self)
+
+    monkeypatch.setattr(coordinate_descent._DirectEngine, "gradient", counting_gradient)
+    monkeypatch.setattr(coordinate_descent._DirectEngine, "__init__", starting_init)
+    result = solve(X, y, Quadratic(), L1(alpha), solver=CD, fit_intercept=False, tol=1e-4)
+    assert counts[0] <= 20
+    assert engines[0].trust[0] > 1.0  # the steps underestimate the violation here
+    residual = y - X @ result.coef
+    primal = 0.5 * np.mean(residual**2) + alpha * np.abs(result.coef).sum()
+    n_alpha = n_samples * alpha
+    theta = residual / max(n_alpha, np.max(np.abs(X.T @ residual)))
+    dual = 0.5 * np.mean(y**2) - 0.5 * n_samples * alpha**2 * np.sum((theta - y / n_alpha) ** 2)
+    assert (primal - dual) / (0.5 * np.mean(y**2)) <= 1e-4

@@ -41,6 +41,15 @@ from lpreg.penalties.group import group_prox_block, group_subdiff_distance_block
 _REDUCTIONS = {"reassoc": True, "contract": True}
 
 
+@njit
+def _entry(a, j):
+    """``a[j]``, or ``a[0]`` when ``a`` has length 1: the penalty's per-coordinate weights and
+    bounds are passed as one number when they are all equal (the usual unweighted,
+    unbounded penalty), which spares the passes three loads per coordinate from arrays of
+    ``n_features`` entries (cache misses once ``n_features`` is large)."""
+    return a[0] if a.shape[0] == 1 else a[j]
+
+
 @njit(fastmath=_REDUCTIONS)
 def _dense_epochs(
     X,
@@ -88,9 +97,9 @@ def _dense_epochs(
                 old - grad * step,
                 step,
                 params,
-                weights[j],
-                lower[j],
-                upper[j],
+                _entry(weights, j),
+                _entry(lower, j),
+                _entry(upper, j),
                 is_convex,
             )
             if new != old:
@@ -105,6 +114,8 @@ def _dense_epochs(
             for i in range(n_samples):
                 total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
             intercept -= total / curvature
+            if epoch == n_epochs - 1:
+                largest_step = max(largest_step, abs(total))
         for position in range(ws.shape[0]):
             iterates[epoch, position] = w[ws[position]]
         iterates[epoch, ws.shape[0]] = intercept
@@ -118,7 +129,13 @@ def _dense_epochs(
         for i in range(n_samples):
             grad += X[i, j] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
         distance = subdiff_distance_coordinate(
-            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+            subdiff_interval,
+            w[j],
+            grad,
+            params,
+            _entry(weights, j),
+            _entry(lower, j),
+            _entry(upper, j),
         )
         violation = max(violation, distance)
     if fit_intercept:
@@ -177,9 +194,9 @@ def _sparse_epochs(
                 old - grad * step,
                 step,
                 params,
-                weights[j],
-                lower[j],
-                upper[j],
+                _entry(weights, j),
+                _entry(lower, j),
+                _entry(upper, j),
                 is_convex,
             )
             if new != old:
@@ -194,6 +211,8 @@ def _sparse_epochs(
             for i in range(n_samples):
                 total += c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
             intercept -= total / curvature
+            if epoch == n_epochs - 1:
+                largest_step = max(largest_step, abs(total))
         for position in range(ws.shape[0]):
             iterates[epoch, position] = w[ws[position]]
         iterates[epoch, ws.shape[0]] = intercept
@@ -208,7 +227,13 @@ def _sparse_epochs(
             i = indices[k]
             grad += data[k] * c[i] * derivative(y[i], Xw[i] + intercept, datafit_params)
         distance = subdiff_distance_coordinate(
-            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+            subdiff_interval,
+            w[j],
+            grad,
+            params,
+            _entry(weights, j),
+            _entry(lower, j),
+            _entry(upper, j),
         )
         violation = max(violation, distance)
     if fit_intercept:
@@ -280,9 +305,9 @@ def _dense_residual_epochs(
                 old - grad * step,
                 step,
                 params,
-                weights[j],
-                lower[j],
-                upper[j],
+                _entry(weights, j),
+                _entry(lower, j),
+                _entry(upper, j),
                 is_convex,
             )
             if new != old:
@@ -295,6 +320,8 @@ def _dense_residual_epochs(
         if fit_intercept:
             shift = -_weighted_sum(c, r) / curvature
             intercept += shift
+            if epoch == n_epochs - 1:
+                largest_step = max(largest_step, abs(shift) * curvature)
             for i in range(n_samples):
                 r[i] += shift
         for position in range(ws.shape[0]):
@@ -315,7 +342,13 @@ def _dense_residual_epochs(
             for i in range(n_samples):
                 grad += X[i, j] * c[i] * r[i]
         distance = subdiff_distance_coordinate(
-            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+            subdiff_interval,
+            w[j],
+            grad,
+            params,
+            _entry(weights, j),
+            _entry(lower, j),
+            _entry(upper, j),
         )
         violation = max(violation, distance)
     if fit_intercept:
@@ -383,9 +416,9 @@ def _sparse_residual_epochs(
                 old - grad * step,
                 step,
                 params,
-                weights[j],
-                lower[j],
-                upper[j],
+                _entry(weights, j),
+                _entry(lower, j),
+                _entry(upper, j),
                 is_convex,
             )
             if new != old:
@@ -398,6 +431,8 @@ def _sparse_residual_epochs(
         if fit_intercept:
             shift = -_weighted_sum(c, r) / curvature
             intercept += shift
+            if epoch == n_epochs - 1:
+                largest_step = max(largest_step, abs(shift) * curvature)
             for i in range(n_samples):
                 r[i] += shift
         for position in range(ws.shape[0]):
@@ -419,7 +454,13 @@ def _sparse_residual_epochs(
                 i = indices[k]
                 grad += data[k] * c[i] * r[i]
         distance = subdiff_distance_coordinate(
-            subdiff_interval, w[j], grad, params, weights[j], lower[j], upper[j]
+            subdiff_interval,
+            w[j],
+            grad,
+            params,
+            _entry(weights, j),
+            _entry(lower, j),
+            _entry(upper, j),
         )
         violation = max(violation, distance)
     if fit_intercept:

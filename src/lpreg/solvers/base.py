@@ -27,7 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from lpreg._validation import check_design, check_real_scalar
 from lpreg.certificates import duality_gap_from_gradient
-from lpreg.datafits.base import NormalizedWeights, normalized_sample_weight
+from lpreg.datafits.base import NormalizedWeights, normalized_sample_weight, unsigned_indices
 
 __all__ = [
     "Problem",
@@ -251,7 +251,7 @@ def design_product(X, w, intercept=0.0):
         if X.format != "csc":
             out[:] = np.asarray(X @ w, dtype=np.float64).ravel() + intercept
             return out
-        return _sparse_product(X.data, X.indices, X.indptr, w, float(intercept), out)
+        return _sparse_product(X.data, unsigned_indices(X), X.indptr, w, float(intercept), out)
     return _dense_product(X, w, float(intercept), out)
 
 
@@ -264,7 +264,7 @@ def design_transpose_product(X, g):
         if X.format != "csc":
             return np.asarray(X.T @ g, dtype=np.float64).ravel()
         out = np.empty(X.shape[1], dtype=np.float64)
-        return _sparse_transpose_product(X.data, X.indices, X.indptr, g, out)
+        return _sparse_transpose_product(X.data, unsigned_indices(X), X.indptr, g, out)
     if X.dtype == np.float64:
         return np.asarray(X.T @ g, dtype=np.float64).ravel()
     return _dense_transpose_product(X, g, np.empty(X.shape[1], dtype=np.float64))

@@ -19,6 +19,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
+from lpreg.datafits.base import unsigned_indices
 from lpreg.penalties.base import (
     CompiledCall,
     Penalty,
@@ -66,7 +67,12 @@ _MIN_WORKING_SET = 10
 # a subproblem whose nonzero coefficients fill this fraction of its working set lets the next
 # working set grow by 4 instead of 2 (the growth phase of a cold start)
 _FILLED = 0.9
+# a cold start's first working set: the violators at w = 0, at most n_features / this divisor
+# (see _Run.working_set_loop)
+_FIRST_WORKING_SET_DIVISOR = 20
 _INNER_FRACTION = 0.3
+# the most passes a cold start's subproblem spends beyond 0.3 of the violation (_pass_budget)
+_MAX_PASS_BUDGET = 1000
 _INNER_FLOOR = 1e-3
 # Gram mode is chosen automatically for the quadratic datafit on dense X with n > 2 p
 _GRAM_MAX_FEATURES = 2048
@@ -96,6 +102,11 @@ class _Kernels:
         self.is_convex = bool(is_convex)
         # whether any bound is finite (otherwise penalty_value skips the box test)
         self.bounded = bool(np.any(np.isfinite(lower)) or np.any(np.isfinite(upper)))
+        # the same arrays for the passes, each of length 1 when its entries are all equal
+        # (see lpreg.solvers._cd_kernels._entry)
+        self.pass_weights, self.pass_lower, self.pass_upper = (
+            a[:1].copy() if a.size and np.all(a == a[0]) else a for a in (weights, lower, upper)
+        )
 
     @classmethod
     def of(cls, penalty, n_features):
@@ -201,6 +212,9 @@ class _DirectEngine:
         self.residual = type(problem.datafit).__name__ == "Quadratic"
         c = self.c
         self.residual_weights = c[:1].copy() if c.size and np.all(c == c[0]) else c
+        # trust[0]: how many times a pass's largest scaled step bounds the subproblem's KKT
+        # violation, learnt by the subproblems' checks (-1: not yet), see _cd_fast
+        self.trust = np.array([-1.0])
         # X^T g at the start, when the caller says it is the point of problem.gradient_at_zero
         # (w = 0, the intercept build_problem used): the first gradient costs no product
         self._start_gradient = problem.gradient_at_zero if at_zero and not np.any(self.w) else None
@@ -216,14 +230,15 @@ class _DirectEngine:
     def intercept(self):
         return float(self.state[0])
 
-    def subproblem(self, kernels, ws, max_epochs, inner_tol, anderson):
-        """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`)."""
+    def subproblem(self, kernels, ws, max_epochs, inner_tol, anderson, aim_tol=None, min_epochs=0):
+        """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`): to
+        ``aim_tol`` within ``min_epochs`` passes, else to ``inner_tol``."""
         self._start_gradient = None
         X = self.X
         residual = self.residual
         if self.problem.is_sparse:
             epochs = _sparse_residual_epochs if residual else _sparse_epochs
-            layout = (epochs, _add_sparse_columns, X.data, X.indices, X.indptr)
+            layout = (epochs, _add_sparse_columns, X.data, unsigned_indices(X), X.indptr)
         else:
             epochs = _dense_residual_epochs if residual else _dense_epochs
             layout = (epochs, _add_dense_columns, X, _NO_INDEX, _NO_INDEX)
@@ -251,14 +266,17 @@ class _DirectEngine:
             kernels.value_kernel,
             kernels.subdiff_interval,
             kernels.params,
-            kernels.weights,
-            kernels.lower,
-            kernels.upper,
+            kernels.pass_weights,
+            kernels.pass_lower,
+            kernels.pass_upper,
             kernels.is_convex,
             max_epochs,
             inner_tol,
             anderson,
             residual,
+            inner_tol if aim_tol is None else min(aim_tol, inner_tol),
+            min_epochs,
+            self.trust,
         )
         if residual:
             Xw += self.y
@@ -284,7 +302,7 @@ class _DirectEngine:
         Xw = self.Xw.copy()
         if self.problem.is_sparse:
             X = self.X
-            _add_sparse_columns(X.data, X.indices, X.indptr, ws, delta, Xw)
+            _add_sparse_columns(X.data, unsigned_indices(X), X.indptr, ws, delta, Xw)
         else:
             _add_dense_columns(self.X, _NO_INDEX, _NO_INDEX, ws, delta, Xw)
         return Xw
@@ -419,8 +437,9 @@ class _GramEngine:
             return 0.0
         return self.y_mean - float(self.x_mean @ self.w)
 
-    def subproblem(self, kernels, ws, max_epochs, inner_tol, anderson):
-        """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`)."""
+    def subproblem(self, kernels, ws, max_epochs, inner_tol, anderson, aim_tol=None, min_epochs=0):
+        """Solve the working-set subproblem in one numba call (see :mod:`._cd_fast`);
+        ``aim_tol`` and ``min_epochs`` are not used (passes over ``Q`` are cheap)."""
         return _gram_subproblem_call(
             self.gram,
             self.xty,
@@ -735,6 +754,21 @@ def _working_set(distances, nonzero, candidates, ws_size):
     return ws, full
 
 
+def _pass_budget(problem, ws):
+    """How many passes over the working set ``ws`` cost about one full gradient ``X^T g``:
+    the stored entries of ``X`` over those of ``X[:, ws]`` (dense: ``n_features / |ws|``),
+    at most ``_MAX_PASS_BUDGET``."""
+    if not ws.size:
+        return 0
+    if problem.is_sparse:
+        indptr = problem.X.indptr
+        in_ws = int(np.sum(indptr[ws + 1] - indptr[ws]))
+        total = int(indptr[-1])
+    else:
+        in_ws, total = ws.size, problem.n_features
+    return int(min(_MAX_PASS_BUDGET, total // max(in_ws, 1)))
+
+
 def _is_group_penalty(penalty):
     return callable(getattr(penalty, "group_structure", None))
 
@@ -836,6 +870,8 @@ class _Run:
         self.engine = engine
         self.options = options
         self.n_epochs = 0
+        # (ws, the violation bound it returned) of the last subproblem, see _correct_trust
+        self.last_inner = None
         # a solve from a given nonzero w0 (a path point from the previous solution): its
         # subproblems aim at the tolerance from the second outer iteration (_inner_fraction)
         self.warm = False
@@ -878,6 +914,8 @@ class _Run:
                 self._check_finite()  # later iterates were checked after their subproblem
             grad, intercept_grad = engine.gradient()
             distances = kernels.subdiff_distance(engine.w, grad)
+            if self.last_inner is not None:
+                self._correct_trust(distances, intercept_grad)
             value = certificate(grad, intercept_grad, distances)
             if record and self.trace is not None:
                 rounded = engine.w.astype(problem.dtype).astype(np.float64)
@@ -915,6 +953,16 @@ class _Run:
                 # violating features competed for (the growth phase of a cold start)
                 growth = 4 if last_full and n_nonzero >= _FILLED * last_size else 2
                 ws_size = min(n_candidates, max(_MIN_WORKING_SET, growth * n_nonzero))
+                if n_nonzero == 0 and n_outer == 0:
+                    # a cold start: the first working set holds the violators at w = 0, up to
+                    # n_features / 20 of them, not the 10 largest: a pass over a working set
+                    # that size costs a twentieth of the full gradient each outer iteration
+                    # pays, and starting from 10 spends one outer iteration per factor 4
+                    # the set grows (sparse 20000 x 50000 Lasso at alpha_max / 10: 269
+                    # violators, 96 nonzero at the optimum, 5 -> 2 outer iterations)
+                    n_violating = int(np.count_nonzero(distances > 0.0))
+                    cap = n_candidates // _FIRST_WORKING_SET_DIVISOR
+                    ws_size = max(ws_size, min(n_violating, cap))
                 last_full = False
                 if ws_size < n_candidates:
                     ws, last_full = _working_set(distances, nonzero, candidates, ws_size)
@@ -930,7 +978,16 @@ class _Run:
             epochs_before = self.n_epochs
             fraction = _inner_fraction(value, problem.tol, self.warm and n_outer > 0)
             n_outer += 1
-            self._inner(kernels, ws, fraction * kkt)
+            aim, budget = None, 0
+            if fraction == _INNER_FRACTION and not last_full and isinstance(engine, _DirectEngine):
+                # ws holds every violating feature, so solving it further is not wasted on an
+                # incomplete set: an outer iteration (a full gradient) costs as many passes
+                # over ws as _pass_budget says, and that many passes may go to solving ws as
+                # far as the warm starts aim (see _inner_fraction) before 0.3 of the
+                # violation is enough
+                aim = _inner_fraction(value, problem.tol, True) * kkt
+                budget = _pass_budget(problem, ws)
+            self._inner(kernels, ws, fraction * kkt, aim, budget)
             column_passes += (self.n_epochs - epochs_before) * ws.size
             if switch_at is not None and column_passes > switch_at:
                 # forming Q = X^T C X costs about n p^2 multiply-adds, a pass over one column
@@ -981,15 +1038,39 @@ class _Run:
             ws = ws.astype(np.int64)
             self._inner(groups, ws, _INNER_FRACTION * kkt, coords=groups.columns(ws))
 
-    def _inner(self, kernels, ws, inner_tol, coords=None):
-        """Passes over ``ws`` until its violation is below ``inner_tol``; ``coords`` are the
-        coefficients the passes move, in the order of ``iterates`` (``ws`` itself for
-        coordinates, the groups' columns for blocks)."""
+    def _correct_trust(self, distances, intercept_grad):
+        """After a subproblem that stopped without its check (see ``_cd_fast``): if the
+        violation over its working set, read from the outer gradient, exceeds the bound the
+        engine's ``trust`` gave, raise ``trust`` by that factor (a design whose coordinates
+        became more coupled as the working set grew)."""
+        ws, bound = self.last_inner
+        self.last_inner = None
+        engine = self.engine
+        if not isinstance(engine, _DirectEngine) or not bound > 0.0 or not ws.size:
+            return
+        violation = float(np.max(distances[ws]))
+        if self.problem.fit_intercept:
+            violation = max(violation, abs(intercept_grad))
+        if violation > bound and engine.trust[0] > 0.0:
+            engine.trust[0] *= violation / bound
+
+    def _inner(self, kernels, ws, inner_tol, aim_tol=None, min_epochs=0, coords=None):
+        """Passes over ``ws`` until its violation is below ``inner_tol`` (below ``aim_tol``
+        during the first ``min_epochs`` passes); ``coords`` are the coefficients the passes
+        move, in the order of ``iterates`` (``ws`` itself for coordinates, the groups' columns
+        for blocks)."""
         problem, engine = self.problem, self.engine
         if coords is None:
-            n_epochs, _ = engine.subproblem(
-                kernels, ws, problem.max_iter - self.n_epochs, inner_tol, self.options["anderson"]
+            n_epochs, violation = engine.subproblem(
+                kernels,
+                ws,
+                problem.max_iter - self.n_epochs,
+                inner_tol,
+                self.options["anderson"],
+                aim_tol,
+                min_epochs,
             )
+            self.last_inner = (ws, violation)
             self.n_epochs += n_epochs
             self._check_finite()
             return

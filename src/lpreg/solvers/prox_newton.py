@@ -15,6 +15,7 @@ import time
 import numpy as np
 from numba import njit
 
+from lpreg.datafits.base import unsigned_indices
 from lpreg.penalties.base import CompiledCall, _fingerprint, _value_vector, prox_coordinate
 from lpreg.solvers.base import Requirements, Solver, register_solver
 
@@ -552,7 +553,7 @@ class ProxNewton(Solver):
         _newton_direction_dense_call = _Bound(_newton_direction_dense_compiled)
         _newton_direction_sparse_call = _Bound(_newton_direction_sparse_compiled)
         if problem.is_sparse:
-            data, indices, indptr = X.data, X.indices, X.indptr
+            data, indices, indptr = X.data, unsigned_indices(X), X.indptr
 
             def predictor(w, b, out):
                 return _predictor_sparse(data, indices, indptr, w, b, out)

@@ -506,14 +506,21 @@ class CoordinateDescent(Solver):
        ``max(10, 2 * n_nonzero)``, or ``max(10, 4 * n_nonzero)`` when the previous
        subproblem's nonzero coefficients filled at least 90% of a working set that more
        violating features competed for (the growth phase of a cold start: fewer outer
-       iterations, each a full gradient).
+       iterations, each a full gradient).  A cold start's first working set holds the
+       features violating optimality at ``w = 0``, up to ``n_features / 20`` of them.
     4. Solve the subproblem by passes over the working set until its KKT violation is below
        a fraction of the global one: 0.3, except from the second outer iteration of a
        solve started from a nonzero ``w0`` (a path point), where it is
        :math:`\min(0.3, \max(10^{-3}, \tfrac12\,\mathrm{tol} / C))` with :math:`C` the
        relative certificate of step 1 (``_inner_fraction``), extrapolating every 5 passes
        with Anderson acceleration (the extrapolated point is kept only if it lowers the
-       objective).
+       objective).  A cold start whose working set holds every violating feature aims at
+       that lower fraction for as many passes as one full gradient costs (stored entries of
+       ``X`` over those of the working set's columns, ``_pass_budget``), and settles for
+       0.3 after them.  The subproblem skips its KKT check pass where the passes' largest
+       scaled steps, times the factor the checks so far measured between the two, prove
+       it (see :mod:`lpreg.solvers._cd_fast`).  The quadratic datafit's passes run on the
+       residual :math:`Xw + b - y`, the others through the datafit's derivative.
 
     ``max_iter`` bounds the total number of passes (over working sets).
 

@@ -154,11 +154,31 @@ def problems(quick):
 
 
 def _timed(function, *args):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    """``(wall s, cpu s, coefs)``; the number of ConvergenceWarnings the run raised is kept
+    in ``_timed.warned`` (a hit max_iter shows in the tables, not only as suboptimality)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         wall, cpu = time.perf_counter(), time.process_time()
         coefs = function(*args)
-        return time.perf_counter() - wall, time.process_time() - cpu, np.asarray(coefs)
+        elapsed = time.perf_counter() - wall, time.process_time() - cpu
+    _timed.warned = sum(w.category.__name__ == "ConvergenceWarning" for w in caught)
+    return *elapsed, np.asarray(coefs)
+
+
+_timed.warned = 0
+
+
+def _versions():
+    """``name version`` of the libraries timed and of numpy / numba."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("lpreg", "scikit-learn", "skglm", "celer", "numpy", "numba"):
+        try:
+            out.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name} not installed")
+    return ", ".join(out)
 
 
 def _warm_up(name, X, y, alphas, args):
@@ -201,7 +221,10 @@ def _schedule(name, X, y, alphas, reference, args):
     spent; returns one dict per run."""
     runs, spent = [], 0.0
     for tol in args.tols:
-        timings = [_timed(LIBRARIES[name], X, y, alphas, tol) for _ in range(args.repeat)]
+        timings, warned = [], 0
+        for _ in range(args.repeat):
+            timings.append(_timed(LIBRARIES[name], X, y, alphas, tol))
+            warned = max(warned, _timed.warned)
         wall, cpu, coefs = min(timings, key=lambda run: run[1])
         spent += sum(run[1] for run in timings)
         relative = (objectives(X, y, coefs, alphas) - reference) / reference
@@ -213,11 +236,12 @@ def _schedule(name, X, y, alphas, reference, args):
                 "max_rel_subopt": float(np.max(relative)),
                 "min_rel_subopt": float(np.min(relative)),
                 "schedule_cpu_s": spent,
+                "convergence_warnings": warned,
             }
         )
         print(
             f"    {name:13s} tol={tol:.0e} {cpu:8.2f} s cpu {wall:8.2f} s wall "
-            f"subopt {runs[-1]['max_rel_subopt']:.1e}",
+            f"subopt {runs[-1]['max_rel_subopt']:.1e} ({warned} ConvergenceWarnings)",
             flush=True,
         )
         if runs[-1]["max_rel_subopt"] <= args.target or spent > args.cap:
@@ -260,6 +284,7 @@ def _rows(label, schedules, compile_time, reference_info, args):
                     "min_rel_subopt": run["min_rel_subopt"],
                     "runs": sum(r["tol"] >= run["tol"] for r in schedules[name]),
                     "schedule_cpu_s": round(run["schedule_cpu_s"], 3),
+                    "convergence_warnings": run["convergence_warnings"],
                     "compile_s": round(compile_time[name], 2),
                     "reference_rel_gap": reference_info[0],
                     "reference_cpu_s": round(reference_info[1], 3),
@@ -277,6 +302,8 @@ def _cell(row, mode):
     if mode == "equal_accuracy":
         text += f", tol {row['tol']:.0e}"
     text += f", {row['max_rel_subopt']:.1e}"
+    if row["convergence_warnings"]:
+        text += f", {row['convergence_warnings']} ConvergenceWarnings"
     return f"**{text}**" if row["ratio_to_fastest"] == 1.0 else text
 
 
@@ -341,7 +368,8 @@ def _write(rows, stem, args):
         f"# 100-alpha Lasso path ({'--quick' if args.quick else 'full'} sizes)\n\n"
         f"{platform.platform()}, {os.cpu_count()} logical cores (shared), one thread per "
         f"library; eps={args.eps}, {args.n_alphas} alphas; best of {args.repeat}; CPU cap "
-        f"{args.cap} s per library and problem.  Times are CPU seconds (`time.process_time`), "
+        f"{args.cap} s per library and problem.  {_versions()}.  Times are CPU seconds "
+        "(`time.process_time`), ConvergenceWarnings counted per path (most of one run), "
         "ratios on CPU time, **bold** = fastest.  Relative suboptimality "
         "`max_k (F_k - F*_k) / F*_k` against a reference run apart from the timed runs "
         "(lpreg at tol=1e-12, then celer and scikit-learn at 1e-14 while needed), the lowest "

@@ -151,7 +151,6 @@ def direct_subproblem(
     max_epochs,
     inner_tol,
     anderson,
-    residual,
     aim_tol,
     min_epochs,
     trust,
@@ -161,10 +160,8 @@ def direct_subproblem(
     ``epochs`` and ``add_columns`` are the storage format's loops of
     :mod:`lpreg.solvers._cd_kernels` (``_dense_epochs`` / ``_add_dense_columns`` with
     ``(X0, X1, X2) = (X, unused, unused)``, or the ``_sparse_`` ones with ``(data, indices,
-    indptr)``).  ``w``, ``Xw`` and ``state[0]`` (the intercept) are updated in place.  With
-    ``residual`` (the quadratic datafit's ``_dense_residual_epochs`` / ``_sparse_residual_epochs``)
-    the slot of ``Xw`` holds the residual ``Xw + b - y`` and ``c`` may have length 1 (equal
-    weights), and the extrapolated point's loss is ``sum_i c_i r_i^2 / 2``.  Returns
+    indptr)``).  ``w``, ``Xw`` and ``state[0]`` (the intercept) are updated in place; ``c``
+    of length 1 means equal weights ``c[0]``.  Returns
     ``(n_epochs, violation)``; ``violation`` is ``inf`` when an iterate is not finite (the
     caller raises) and ``-1`` when no KKT check ran (``max_epochs`` spent mid-block).
 
@@ -249,27 +246,16 @@ def direct_subproblem(
                 for k in range(ANDERSON_EPOCHS):
                     new_intercept += coefficients[k] * points[k + 1, n_ws]
                 usable = usable and math.isfinite(new_intercept)
-            if usable and residual:
-                shift = new_intercept - intercept
-                for i in range(n_samples):
-                    trial[i] = Xw[i] + shift
-                add_columns(X0, X1, X2, ws, delta, trial)
-                old_objective = 0.0
-                new_objective = 0.0
-                for i in range(n_samples):
-                    weight = c[0] if c.shape[0] == 1 else c[i]
-                    old_objective += weight * 0.5 * Xw[i] * Xw[i]
-                    new_objective += weight * 0.5 * trial[i] * trial[i]
-            elif usable:
+            if usable:
                 for i in range(n_samples):
                     trial[i] = Xw[i]
                 add_columns(X0, X1, X2, ws, delta, trial)
                 old_objective = 0.0
                 new_objective = 0.0
                 for i in range(n_samples):
-                    old_objective += c[i] * loss(y[i], Xw[i] + intercept, datafit_params)
-                    new_objective += c[i] * loss(y[i], trial[i] + new_intercept, datafit_params)
-            if usable:
+                    weight = _entry(c, i)
+                    old_objective += weight * loss(y[i], Xw[i] + intercept, datafit_params)
+                    new_objective += weight * loss(y[i], trial[i] + new_intercept, datafit_params)
                 old_objective += _separable_value(value, ws, points[block], params, weights)
                 new_objective += _separable_value(value, ws, candidate, params, weights)
                 if new_objective < old_objective:

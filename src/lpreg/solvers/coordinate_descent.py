@@ -33,11 +33,11 @@ from lpreg.solvers._cd_kernels import (
     _add_sparse_columns,
     _dense_block_epochs,
     _dense_epochs,
-    _dense_residual_epochs,
     _sparse_block_epochs,
     _sparse_epochs,
-    _sparse_residual_epochs,
     anderson_extrapolate,
+    residual_derivative,
+    residual_loss,
 )
 from lpreg.solvers.base import (
     Requirements,
@@ -207,11 +207,11 @@ class _DirectEngine:
         else:
             self.Xw = np.zeros(problem.n_samples)
         self._x_mean = None
-        # the quadratic datafit's passes run on the residual Xw + b - y (see subproblem), with
-        # the weights as one number when they are all equal (the usual unweighted fit)
+        # the quadratic datafit's passes run on the residual Xw + b - y (see subproblem)
         self.residual = type(problem.datafit).__name__ == "Quadratic"
+        # the weights as one number for the passes when they are all equal (an unweighted fit)
         c = self.c
-        self.residual_weights = c[:1].copy() if c.size and np.all(c == c[0]) else c
+        self.pass_weights = c[:1].copy() if c.size and np.all(c == c[0]) else c
         # trust[0]: how many times a pass's largest scaled step bounds the subproblem's KKT
         # violation, learnt by the subproblems' checks (-1: not yet), see _cd_fast
         self.trust = np.array([-1.0])
@@ -235,32 +235,35 @@ class _DirectEngine:
         ``aim_tol`` within ``min_epochs`` passes, else to ``inner_tol``."""
         self._start_gradient = None
         X = self.X
-        residual = self.residual
         if self.problem.is_sparse:
-            epochs = _sparse_residual_epochs if residual else _sparse_epochs
-            layout = (epochs, _add_sparse_columns, X.data, unsigned_indices(X), X.indptr)
+            layout = (_sparse_epochs, _add_sparse_columns, X.data, unsigned_indices(X), X.indptr)
         else:
-            epochs = _dense_residual_epochs if residual else _dense_epochs
-            layout = (epochs, _add_dense_columns, X, _NO_INDEX, _NO_INDEX)
+            layout = (_dense_epochs, _add_dense_columns, X, _NO_INDEX, _NO_INDEX)
+        state, derivative, loss = self.state, self.derivative, self.loss
+        residual = self.residual
+        Xw = self.Xw
         if residual:
-            # the quadratic passes maintain r = Xw + b - y (two streams per coordinate
-            # gradient instead of four); Xw is restored from r after the call
-            Xw = self.Xw
-            Xw += self.state[0]
+            # the quadratic passes run on r = Xw + b - y (two memory streams per coordinate
+            # gradient instead of four: _cd_kernels.residual_derivative), with the
+            # intercept's change during the call in a state of its own
+            intercept = float(self.state[0])
+            Xw += intercept
             Xw -= self.y
+            state = np.zeros(1)
+            derivative, loss = residual_derivative, residual_loss
         result = _direct_subproblem_call(
             *layout,
             self.y,
-            self.residual_weights if residual else self.c,
-            self.Xw,
+            self.pass_weights,
+            Xw,
             self.w,
-            self.state,
+            state,
             ws,
             self.lipschitz,
             self.fit_intercept,
             self.curvature,
-            self.derivative,
-            self.loss,
+            derivative,
+            loss,
             self.datafit_params,
             kernels.prox,
             kernels.value_kernel,
@@ -273,14 +276,15 @@ class _DirectEngine:
             max_epochs,
             inner_tol,
             anderson,
-            residual,
             inner_tol if aim_tol is None else min(aim_tol, inner_tol),
             min_epochs,
             self.trust,
         )
         if residual:
+            # the slot holds X w + b - y with the intercept b of the call's start
             Xw += self.y
-            Xw -= self.state[0]
+            Xw -= intercept
+            self.state[0] = intercept + state[0]
         return result
 
     def raw_gradient(self):

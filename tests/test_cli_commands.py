@@ -319,6 +319,9 @@ def test_multiclass_path_is_one_vs_rest_like_lpreg_fit(capsys, iris_file):
             capsys, ["fit", "--data", str(path), "--alpha", repr(alpha), "--tol", "1e-10"]
         )
         assert_allclose(fitted["coef"], coefs[:, :, k], rtol=0, atol=1e-6)
+        # both reports describe the data with the same block (dataset, size, target, classes)
+        assert fitted["data"] == report["data"]
+        assert report["data"]["classes"] == [0, 1, 2] and report["data"]["n_samples"] == 150
     # every class's entering features, first index where its coefficient is non-zero
     for c in range(3):
         first = {

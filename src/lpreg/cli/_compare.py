@@ -46,7 +46,7 @@ import os
 import sys
 import time
 
-from lpreg.cli._data import resolve_task
+from lpreg.cli._data import data_block, resolve_task
 from lpreg.cli._models import (
     CV_MAX_ITER,
     GRID_RATIO,
@@ -394,16 +394,7 @@ def compare(
             f"p = {P:g}"
         )
     report = {
-        "data": {
-            "name": dataset.name,
-            "description": dataset.description,
-            "n_samples": int(y.shape[0]),
-            "n_features": int(X.shape[1]),
-            "feature_names": names,
-            "target": dataset.target_name,
-            "task": task,
-            "classes": np.unique(y).tolist() if task == "classification" else None,
-        },
+        "data": data_block(dataset, X, y, task, feature_names=names),
         "split": {
             "test_size": test_size,
             "random_state": random_state,

@@ -151,6 +151,24 @@ def positive_classes(y, task):
     return [c.item() if hasattr(c, "item") else c for c in positives]
 
 
+def data_block(dataset, X, y, task, **extra):
+    """The ``data`` block of the JSON reports of ``lpreg compare``, ``fit`` and ``path``: the
+    dataset, its size, target and classes (None for regression), then ``extra``."""
+    import numpy as np
+
+    block = {
+        "name": dataset.name,
+        "description": dataset.description,
+        "n_samples": int(X.shape[0]),
+        "n_features": int(X.shape[1]),
+        "target": dataset.target_name,
+        "task": task,
+        "classes": np.unique(y).tolist() if task == "classification" else None,
+    }
+    block.update(extra)
+    return block
+
+
 def certificate(model):
     """``(kind, value)``: the largest relative duality gap of a fitted estimator, or its KKT
     violation when a gap is not available (non-convex penalties)."""

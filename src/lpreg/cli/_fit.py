@@ -31,6 +31,7 @@ from lpreg.cli._data import (
     certificate,
     check_model_options,
     check_output,
+    data_block,
     load_data,
 )
 
@@ -182,18 +183,8 @@ def fit_report(args):
         model.fit(X, y)
     kind, value = certificate(model)
     coef = np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
-    classes = [c.item() if hasattr(c, "item") else c for c in getattr(model, "classes_", [])]
     report = {
-        "data": {
-            "name": dataset.name,
-            "description": dataset.description,
-            "n_samples": int(X.shape[0]),
-            "n_features": int(X.shape[1]),
-            "target": dataset.target_name,
-            "task": task,
-            "classes": classes or None,
-            "standardize": bool(args.standardize),
-        },
+        "data": data_block(dataset, X, y, task, standardize=bool(args.standardize)),
         "estimator": type(model).__name__,
         "params": model.get_params(),
         "penalty": name,

@@ -25,6 +25,7 @@ from lpreg.cli._data import (
     check_model_options,
     check_number,
     check_output,
+    data_block,
     import_plotting,
     load_data,
     positive_classes,
@@ -111,14 +112,7 @@ def path_report(args):
     for cls, coef in zip(classes, coefs, strict=True):
         entering += _entering(coef, paths[0].alphas, names, cls)
     report = {
-        "data": {
-            "name": dataset.name,
-            "description": dataset.description,
-            "n_samples": int(X.shape[0]),
-            "n_features": int(X.shape[1]),
-            "task": task,
-            "standardize": bool(args.standardize),
-        },
+        "data": data_block(dataset, X, y, task, standardize=bool(args.standardize)),
         "datafit": type(problems[0][0]).__name__,
         "penalty": penalty_label(penalty),
         "tol": args.tol,

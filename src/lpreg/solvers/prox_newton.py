@@ -17,7 +17,7 @@ from numba import njit
 
 from lpreg.datafits.base import unsigned_indices
 from lpreg.penalties.base import CompiledCall, _fingerprint, _value_vector, prox_coordinate
-from lpreg.solvers.base import Requirements, Solver, register_solver
+from lpreg.solvers.base import Requirements, Solver, design_transpose_product, register_solver
 
 __all__ = ["ProxNewton", "second_derivative_kernel"]
 
@@ -94,26 +94,6 @@ def _predictor_sparse(data, indices, indptr, w, intercept, out):
         if w[j] != 0.0:
             for k in range(indptr[j], indptr[j + 1]):
                 out[indices[k]] += w[j] * data[k]
-    return out
-
-
-@njit(cache=True)
-def _gradient_dense(X, r, out):
-    for j in range(X.shape[1]):
-        total = 0.0
-        for i in range(X.shape[0]):
-            total += X[i, j] * r[i]
-        out[j] = total
-    return out
-
-
-@njit(cache=True)
-def _gradient_sparse(data, indices, indptr, r, out):
-    for j in range(out.shape[0]):
-        total = 0.0
-        for k in range(indptr[j], indptr[j + 1]):
-            total += data[k] * r[indices[k]]
-        out[j] = total
     return out
 
 
@@ -558,9 +538,6 @@ class ProxNewton(Solver):
             def predictor(w, b, out):
                 return _predictor_sparse(data, indices, indptr, w, b, out)
 
-            def full_gradient(r, out):
-                return _gradient_sparse(data, indices, indptr, r, out)
-
             def direction(ws, w, grad, r_sum, h, inner_tol, d, Xd):
                 return _newton_direction_sparse_call(
                     prox, value, subdiff, data, indices, indptr, ws, w, grad, r_sum, h,
@@ -571,9 +548,6 @@ class ProxNewton(Solver):
 
             def predictor(w, b, out):
                 return _predictor_dense(X, w, b, out)
-
-            def full_gradient(r, out):
-                return _gradient_dense(X, r, out)
 
             def direction(ws, w, grad, r_sum, h, inner_tol, d, Xd):
                 return _newton_direction_dense_call(
@@ -590,7 +564,6 @@ class ProxNewton(Solver):
         z = predictor(w, b, np.empty(n_samples))
         r = np.empty(n_samples)
         h = np.empty(n_samples)
-        grad = np.empty(n_features)
         violations = np.empty(n_features)
         trace = {"objective": [], "certificate": [], "time": []} if history else None
         start = time.perf_counter()
@@ -601,7 +574,7 @@ class ProxNewton(Solver):
             n_iter = iteration
             r_sum = _derivatives_call(derivative, second, y, z, c, datafit_params, r, h)
             r_sum = r_sum if fit_intercept else 0.0
-            full_gradient(r, grad)
+            grad = design_transpose_product(X, r)  # X^T r (BLAS on float64 dense X)
             max_violation = _violations_call(
                 subdiff, w, grad, params, weights, lower, upper, violations
             )

@@ -721,7 +721,9 @@ def _inner_fraction(certificate, tol, aim):
     leukemia) for about as many coordinate updates, and cuts the CPU time by about 20%.
     From a cold start the working set grows over several outer iterations and solving an
     incomplete one finely wastes passes (Lasso at alpha_max / 1000 on dense 200 x 1000:
-    more than 10,000 passes, against 6,292 at 0.3), so cold starts keep 0.3.
+    more than 10,000 passes, against 6,292 at 0.3), so cold starts keep 0.3, and aim only
+    once the working set holds every violating feature, for at most one gradient's worth of
+    passes (``_pass_budget``, see ``_Run.working_set_loop``).
     """
     if not aim or not 0.0 < certificate < math.inf:
         return _INNER_FRACTION
@@ -1050,10 +1052,11 @@ class _Run:
             self._inner(groups, ws, _INNER_FRACTION * kkt, coords=groups.columns(ws))
 
     def _correct_trust(self, distances, intercept_grad):
-        """After a subproblem that stopped without its check (see ``_cd_fast``): if the
-        violation over its working set, read from the outer gradient, exceeds the bound the
-        engine's ``trust`` gave, raise ``trust`` by that factor (a design whose coordinates
-        became more coupled as the working set grew)."""
+        """After each subproblem: if the violation over its working set, read from the outer
+        gradient, exceeds the bound the subproblem returned (its checked violation, or
+        ``trust`` times its last step when it stopped without the check, see ``_cd_fast``),
+        raise ``trust`` by that factor (a design whose coordinates became more coupled as
+        the working set grew)."""
         ws, bound = self.last_inner
         self.last_inner = None
         engine = self.engine

@@ -75,7 +75,6 @@ def test_residual_passes_match_generic(
         "mcp": lpreg.penalties.MCP(alpha, 3.0),
     }[penalty]
     fast = _fit(X, y, term, fit_intercept, sample_weight)
-    # the residual form ran: the engine said so
     assert fast.converged
     _generic(monkeypatch)
     slow = _fit(X, y, term, fit_intercept, sample_weight)

@@ -55,6 +55,21 @@ def _entry(a, j):
     return a[0] if a.shape[0] == 1 else a[j]
 
 
+@njit
+def _violation(subdiff_interval, w, j, grad, params, weights, lower, upper):
+    """Coordinate ``j``'s subdifferential distance at gradient ``grad`` (the KKT pass of the
+    epoch loops), with the weights and bounds read through :func:`_entry`."""
+    return subdiff_distance_coordinate(
+        subdiff_interval,
+        w[j],
+        grad,
+        params,
+        _entry(weights, j),
+        _entry(lower, j),
+        _entry(upper, j),
+    )
+
+
 @njit(fastmath=_REDUCTIONS)
 def _dense_epochs(
     X,
@@ -127,15 +142,7 @@ def _dense_epochs(
     for position in range(ws.shape[0]):
         j = ws[position]
         grad = _dense_slope(X, j, y, c, Xw, intercept, derivative, datafit_params)
-        distance = subdiff_distance_coordinate(
-            subdiff_interval,
-            w[j],
-            grad,
-            params,
-            _entry(weights, j),
-            _entry(lower, j),
-            _entry(upper, j),
-        )
+        distance = _violation(subdiff_interval, w, j, grad, params, weights, lower, upper)
         violation = max(violation, distance)
     if fit_intercept:
         total = _intercept_slope(y, c, Xw, intercept, derivative, datafit_params)
@@ -278,15 +285,7 @@ def _sparse_epochs(
         grad = _sparse_slope(
             data, indices, indptr, j, y, c, Xw, intercept, derivative, datafit_params
         )
-        distance = subdiff_distance_coordinate(
-            subdiff_interval,
-            w[j],
-            grad,
-            params,
-            _entry(weights, j),
-            _entry(lower, j),
-            _entry(upper, j),
-        )
+        distance = _violation(subdiff_interval, w, j, grad, params, weights, lower, upper)
         violation = max(violation, distance)
     if fit_intercept:
         total = _intercept_slope(y, c, Xw, intercept, derivative, datafit_params)
